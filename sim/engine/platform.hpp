@@ -1,0 +1,26 @@
+// The simulated hardware: hosts `client`, `lb`, `store` and `app-1`..`app-<servers.max>`,
+// either built from the scenario's `network` section or loaded from a SimGrid platform file.
+#pragma once
+
+#include <simgrid/s4u.hpp>
+
+#include <string>
+#include <vector>
+
+#include "scenario/config.hpp"
+
+namespace statesim::engine {
+
+struct Platform {
+  simgrid::s4u::Host* client = nullptr;  // every user's machine (users are data, not hosts)
+  simgrid::s4u::Host* balancer = nullptr;
+  simgrid::s4u::Host* store = nullptr;   // redis / database / jwt denylist
+  std::vector<simgrid::s4u::Host*> servers;  // app-1 .. app-max
+};
+
+// Sets SimGrid's network model so that written latencies are the latencies simulated
+// (CM02, no latency or bandwidth factor, no cross traffic), then builds or loads the
+// platform. Throws std::runtime_error naming a missing host of a platform file.
+Platform build_platform(simgrid::s4u::Engine& engine, const Design& design);
+
+}  // namespace statesim::engine

@@ -1,0 +1,234 @@
+#include "engine/runner.hpp"
+
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <map>
+
+#include "engine/simulation.hpp"
+
+namespace statesim::engine {
+namespace {
+
+// A tiny binary writer/reader: fixed-width numbers and length-prefixed strings.
+class Writer {
+ public:
+  template <typename T>
+  void put(const T& value) {
+    static_assert(std::is_trivially_copyable_v<T>);
+    out_.append(reinterpret_cast<const char*>(&value), sizeof(T));
+  }
+  void put(const std::string& text) {
+    put(static_cast<std::uint64_t>(text.size()));
+    out_.append(text);
+  }
+  std::string take() { return std::move(out_); }
+
+ private:
+  std::string out_;
+};
+
+class Reader {
+ public:
+  explicit Reader(const std::string& in) : in_(in) {}
+  template <typename T>
+  void get(T& value) {
+    static_assert(std::is_trivially_copyable_v<T>);
+    need(sizeof(T));
+    std::memcpy(&value, in_.data() + position_, sizeof(T));
+    position_ += sizeof(T);
+  }
+  void get(std::string& text) {
+    std::uint64_t size = 0;
+    get(size);
+    need(size);
+    text.assign(in_.data() + position_, size);
+    position_ += size;
+  }
+
+ private:
+  void need(std::size_t bytes) const {
+    if (position_ + bytes > in_.size()) throw std::runtime_error("truncated result from a simulation process");
+  }
+  const std::string& in_;
+  std::size_t position_ = 0;
+};
+
+// Every field of a result, once, for both directions.
+template <typename Archive, typename R>
+void visit_result(Archive& archive, R& result) {
+  auto& s = result.summary;
+  archive(s.design, s.replication, s.seed, s.sessions_started, s.sessions_ended, s.sessions_lost, s.sessions_active,
+          s.forced_logouts, s.users_affected, s.requests, s.ok, s.failed, s.forced, s.in_flight);
+  for (auto& count : s.failed_by_cause) archive(count);
+  archive(s.latency_mean_ms, s.latency_p50_ms, s.latency_p95_ms, s.latency_p99_ms, s.latency_max_ms,
+          s.throughput_rps, s.cpu_utilization, s.store_ops, s.revoked_accepted, s.littles_law_error);
+}
+
+template <typename Archive, typename B>
+void visit_bucket(Archive& archive, B& b) {
+  archive(b.time_s, b.active_sessions, b.logins, b.forced_logouts, b.sessions_lost, b.requests, b.ok, b.failed,
+          b.latency_p50_ms, b.latency_p99_ms, b.servers_up, b.servers_in_rotation, b.cpu_utilization);
+}
+
+template <typename Archive, typename E>
+void visit_event(Archive& archive, E& e) {
+  archive(e.time_s, e.event, e.target, e.sessions_lost, e.detail, e.forced_logouts_after, e.failed_after);
+}
+
+struct Put {
+  Writer& writer;
+  template <typename... T>
+  void operator()(const T&... values) { (writer.put(values), ...); }
+};
+struct Get {
+  Reader& reader;
+  template <typename... T>
+  void operator()(T&... values) { (reader.get(values), ...); }
+};
+
+void write_all(int fd, const std::string& bytes) {
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) _exit(3);
+    done += static_cast<std::size_t>(n);
+  }
+}
+
+// Child exit statuses: 0 result sent, 2 input error (message sent), 1 internal error (message sent).
+[[noreturn]] void child_main(const Scenario& scenario, const RunTask& task, int fd) {
+  int status = 0;
+  std::string payload;
+  try {
+    payload = "R" + encode_result(simulate(scenario, scenario.designs[task.design], task.replication));
+  } catch (const RunFailure& failure) {
+    payload = std::string(failure.input_error ? "I" : "E") + failure.what();
+    status = failure.input_error ? 2 : 1;
+  } catch (const std::exception& error) {
+    payload = std::string("E") + error.what();
+    status = 1;
+  }
+  write_all(fd, payload);
+  ::close(fd);
+  std::fflush(nullptr);
+  _exit(status);  // no static destructors: SimGrid's teardown is not needed in a child
+}
+
+struct Child {
+  std::size_t task;
+  int fd;
+  std::string received;
+};
+
+}  // namespace
+
+std::string encode_result(const RunResult& result) {
+  Writer writer;
+  Put put{writer};
+  visit_result(put, result);
+  writer.put(static_cast<std::uint64_t>(result.buckets.size()));
+  for (const auto& b : result.buckets) visit_bucket(put, b);
+  writer.put(static_cast<std::uint64_t>(result.events.size()));
+  for (const auto& e : result.events) visit_event(put, e);
+  writer.put(static_cast<std::uint64_t>(result.warnings.size()));
+  for (const auto& w : result.warnings) writer.put(w);
+  return writer.take();
+}
+
+RunResult decode_result(const std::string& bytes) {
+  Reader reader(bytes);
+  Get get{reader};
+  RunResult result;
+  visit_result(get, result);
+  std::uint64_t count = 0;
+  reader.get(count);
+  result.buckets.resize(count);
+  for (auto& b : result.buckets) visit_bucket(get, b);
+  reader.get(count);
+  result.events.resize(count);
+  for (auto& e : result.events) visit_event(get, e);
+  reader.get(count);
+  result.warnings.resize(count);
+  for (auto& w : result.warnings) reader.get(w);
+  return result;
+}
+
+std::vector<RunResult> run_tasks(const Scenario& scenario, const std::vector<RunTask>& tasks, int jobs,
+                                 const ProgressCallback& progress) {
+  std::vector<RunResult> results(tasks.size());
+  std::map<pid_t, Child> running;
+  std::size_t next = 0, finished = 0;
+  std::fflush(nullptr);
+  auto fail_all = [&](const RunFailure& failure) {
+    for (auto& [pid, child] : running) {
+      ::kill(pid, SIGKILL);
+      ::close(child.fd);
+      ::waitpid(pid, nullptr, 0);
+    }
+    throw failure;
+  };
+  while (finished < tasks.size()) {
+    while (next < tasks.size() && static_cast<int>(running.size()) < std::max(1, jobs)) {
+      int fds[2];
+      if (::pipe(fds) != 0) fail_all(RunFailure(std::string("pipe: ") + std::strerror(errno), false));
+      const pid_t pid = ::fork();
+      if (pid < 0) fail_all(RunFailure(std::string("fork: ") + std::strerror(errno), false));
+      if (pid == 0) {
+        ::close(fds[0]);
+        child_main(scenario, tasks[next], fds[1]);
+      }
+      ::close(fds[1]);
+      running.emplace(pid, Child{next, fds[0], {}});
+      ++next;
+    }
+    // Read from every child until one closes its pipe, then reap it.
+    std::vector<pollfd> polls;
+    std::vector<pid_t> pids;
+    for (auto& [pid, child] : running) {
+      polls.push_back(pollfd{child.fd, POLLIN, 0});
+      pids.push_back(pid);
+    }
+    if (::poll(polls.data(), polls.size(), -1) < 0) {
+      if (errno == EINTR) continue;
+      fail_all(RunFailure(std::string("poll: ") + std::strerror(errno), false));
+    }
+    for (std::size_t i = 0; i < polls.size(); ++i) {
+      if (polls[i].revents == 0) continue;
+      Child& child = running.at(pids[i]);
+      char buffer[65536];
+      const ssize_t n = ::read(child.fd, buffer, sizeof buffer);
+      if (n > 0) {
+        child.received.append(buffer, static_cast<std::size_t>(n));
+        continue;
+      }
+      if (n < 0 && errno == EINTR) continue;
+      ::close(child.fd);
+      int status = 0;
+      ::waitpid(pids[i], &status, 0);
+      const Child done = std::move(child);
+      running.erase(pids[i]);
+      const RunTask& task = tasks[done.task];
+      const std::string who = scenario.designs[task.design].name + " #" + std::to_string(task.replication);
+      if (WIFSIGNALED(status))
+        fail_all(RunFailure("the simulation of " + who + " died (signal " + std::to_string(WTERMSIG(status)) + ")", false));
+      if (done.received.empty())
+        fail_all(RunFailure("the simulation of " + who + " ended without a result", false));
+      const char kind = done.received[0];
+      const std::string body = done.received.substr(1);
+      if (kind == 'I') fail_all(RunFailure(body, true));
+      if (kind != 'R') fail_all(RunFailure("the simulation of " + who + " failed: " + body, false));
+      results[done.task] = decode_result(body);
+      ++finished;
+      if (progress) progress(finished, tasks.size());
+    }
+  }
+  return results;
+}
+
+}  // namespace statesim::engine

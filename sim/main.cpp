@@ -1,0 +1,65 @@
+// statesim: parse the command line, run the command, map failures to exit statuses
+// (0 success, 2 bad input: scenario or arguments, 1 anything else).
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+#include <thread>
+
+#include "cli/commands.hpp"
+#include "engine/runner.hpp"
+#include "scenario/loader.hpp"
+
+int main(int argc, char** argv) {
+  using namespace statesim;
+  CLI::App app{"statesim: what a crash, a deploy or a scale-down does to where your sessions live.\n"
+               "With no command, runs the built-in lesson (a server crash against three designs)."};
+  app.set_version_flag("--version", "statesim 0.1.0");
+  app.require_subcommand(0, 1);
+
+  cli::RunOptions options;
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  options.jobs = cores;
+  std::string scenario_path;
+
+  auto* run = app.add_subcommand("run", "Run every design of a scenario and compare them");
+  run->add_option("FILE", scenario_path, "Scenario file (YAML)")->required();
+  run->add_option("--seed", options.seed, "Seed (overrides the file's)");
+  run->add_option("--replications", options.replications, "Independent runs per design (overrides the file's)");
+  run->add_option("--out", options.out_dir, "Write summary.csv, timeseries.csv, events.csv, ... and scenario.yaml here");
+  run->add_flag("--json", options.json, "Print the summary as JSON instead of the table");
+  run->add_option("--design", options.design, "Run only this design");
+  run->add_option("--jobs", options.jobs, "Simulations run in parallel (default: the number of cores)")
+      ->check(CLI::Range(1, 1024));
+  run->add_flag("--quiet", options.quiet, "No progress line");
+  run->add_flag("--plot", options.plot, "Draw PNG charts into OUT/plots (needs /usr/bin/python3 with matplotlib)");
+
+  auto* check = app.add_subcommand("check", "Validate a scenario and print it fully resolved; nothing is simulated");
+  check->add_option("FILE", scenario_path, "Scenario file (YAML)")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    const int status = app.exit(error);
+    return status == 0 ? 0 : 2;
+  }
+
+  try {
+    if (*check) return cli::check_command(scenario_path);
+    if (*run) return cli::run_command(scenario_path, options);
+    cli::RunOptions lesson;
+    lesson.jobs = cores;
+    return cli::run_command("", lesson);
+  } catch (const ScenarioError& error) {
+    std::cerr << "error: " << error.what() << "\n";
+    return 2;
+  } catch (const cli::UsageError& error) {
+    std::cerr << "error: " << error.what() << "\n";
+    return 2;
+  } catch (const engine::RunFailure& failure) {
+    std::cerr << "error: " << failure.what() << "\n";
+    return failure.input_error ? 2 : 1;
+  } catch (const std::exception& error) {
+    std::cerr << "error: " << error.what() << "\n";
+    return 1;
+  }
+}

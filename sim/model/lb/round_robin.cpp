@@ -1,0 +1,11 @@
+#include "model/lb/policies.hpp"
+
+namespace statesim::lb {
+
+std::optional<int> RoundRobinPolicy::pick(const RouteRequest& /*request*/,
+                                          const std::vector<ServerView>& servers,
+                                          std::uint64_t /*pool_version*/, RandomStream& /*rng*/) {
+  return rotation_.next(servers, is_eligible);
+}
+
+}  // namespace statesim::lb

@@ -1,0 +1,39 @@
+// Reproducible random numbers independent of the standard library: a counter-based
+// splitmix64 stream per random source, and inverse-CDF sampling for every distribution.
+// Streams are keyed by (seed, replication, purpose, index) so that every design of a
+// replication draws the same values for the same user (common random numbers).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "scenario/config.hpp"
+
+namespace statesim {
+
+// What a stream is used for; part of its key so that sources never share numbers.
+enum class StreamPurpose : std::uint64_t {
+  arrivals = 1, session_duration, think_time, request_kind, cpu_demand, relogin, ramp_up,
+  client_ip, balancer, store_time, revoke, retry, misc
+};
+
+std::uint64_t derive_stream_key(std::uint64_t seed, std::uint64_t replication, StreamPurpose purpose,
+                                std::uint64_t index);
+
+class RandomStream {
+ public:
+  explicit RandomStream(std::uint64_t key = 0) : state_(key) {}
+  std::uint64_t next_u64();
+  double uniform01();                          // in the open interval (0, 1)
+  std::uint64_t below(std::uint64_t n);        // uniform integer in [0, n), n >= 1
+  double exponential(double mean);
+  double normal(double mean, double sd);       // not truncated
+  double sample(const Distribution& d);        // a value >= 0 drawn from d
+  // Index i with probability weights[i] / sum(weights); weights must not all be 0.
+  std::size_t pick_weighted(const std::vector<double>& cumulative_weights);
+
+ private:
+  std::uint64_t state_;
+};
+
+}  // namespace statesim

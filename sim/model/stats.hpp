@@ -1,0 +1,61 @@
+// Statistics of the report: exact latency percentiles from stored samples, and 95%
+// confidence intervals (Student t) across replications, alone or paired between designs.
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+namespace statesim {
+
+// Every sample kept (8 bytes each), so percentiles are exact.
+// Percentile queries sort the stored samples in place once, on the first query after an
+// add(); further queries on the same data cost O(1). This is why the samples are mutable:
+// a const object is logically unchanged by a query, but not safe to query from two threads.
+class LatencySamples {
+ public:
+  void add(double value);  // value must not be NaN (it has no rank)
+  void reserve(std::size_t count) { samples_.reserve(count); }
+  std::size_t count() const { return samples_.size(); }
+  double mean() const;  // NaN when empty
+  double max() const;   // NaN when empty
+  // Nearest rank: the smallest sample x such that at least p*n samples are <= x, i.e. the
+  // ceil(p*n)-th smallest. p*n within a relative 1e-9 of a whole number counts as that
+  // number (0.07 * 100 is rank 7, not 8). NaN when empty; p outside (0, 1] throws
+  // std::invalid_argument.
+  double percentile(double p) const;
+  void clear();
+
+ private:
+  mutable std::vector<double> samples_;
+  mutable bool sorted_ = true;
+  double sum_ = 0;  // Neumaier-compensated sum of the samples
+  double compensation_ = 0;
+  double max_ = 0;
+};
+
+struct ConfidenceInterval {
+  double mean = 0;
+  double half_width = 0;  // t(0.975, n-1) * s / sqrt(n); 0 when n == 1; NaN when n == 0
+  double low = 0;         // mean - half_width
+  double high = 0;        // mean + half_width
+  int n = 0;              // values used (NaN values are left out)
+};
+
+// 95% interval for the mean of `values`, NaN values ignored. With n == 0 every field but
+// n is NaN; with n == 1 the interval is the single value (half width 0).
+ConfidenceInterval mean_ci95(const std::vector<double>& values);
+
+struct PairedComparison {
+  double mean_difference = 0;  // mean of a[i] - b[i]
+  double half_width = 0;       // of its 95% interval
+  bool significant = false;    // the interval excludes 0 (needs n >= 2)
+  int n = 0;                   // pairs used: pairs with a NaN side are left out
+};
+
+// Compares two designs run with common random numbers: a[i] and b[i] come from the same
+// replication, so the interval is that of the differences. Sizes must match
+// (std::invalid_argument otherwise). Identical results (every difference 0) are never
+// significant.
+PairedComparison paired_comparison(const std::vector<double>& a, const std::vector<double>& b);
+
+}  // namespace statesim

@@ -1,0 +1,118 @@
+#include <fmt/format.h>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "report/design_runs.hpp"
+#include "report/report.hpp"
+#include "report/text_format.hpp"
+
+namespace statesim {
+namespace {
+
+constexpr int kTimeDecimals = 3;
+constexpr int kLatencyDecimals = 3;
+constexpr int kUtilizationDecimals = 4;
+
+void append_row(std::string& csv, const std::vector<std::string>& fields) {
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    if (i > 0) csv += ',';
+    csv += csv_field(fields[i]);
+  }
+  csv += '\n';
+}
+
+std::string integer(std::int64_t value) { return fmt::format("{}", value); }
+
+// Fixed point, or an empty field for NaN/infinity.
+std::string real(double value, int decimals) {
+  return std::isfinite(value) ? format_fixed(value, decimals) : std::string();
+}
+
+}  // namespace
+
+std::string summary_csv(const std::vector<RunResult>& runs) {
+  std::string csv;
+  std::vector<std::string> header(std::begin(kSummaryIdentityColumns), std::end(kSummaryIdentityColumns));
+  for (const SummaryField& field : summary_fields()) header.emplace_back(field.name);
+  append_row(csv, header);
+  for (const RunResult& run : runs) {
+    const Summary& s = run.summary;
+    std::vector<std::string> row = {s.design, integer(s.replication), fmt::format("{}", s.seed)};
+    for (const SummaryField& field : summary_fields())
+      row.push_back(format_field_value(field, field.value(s)));
+    append_row(csv, row);
+  }
+  return csv;
+}
+
+std::string timeseries_csv(const std::vector<RunResult>& runs) {
+  std::string csv;
+  append_row(csv, {"design", "replication", "time_s", "active_sessions", "logins", "forced_logouts",
+                   "sessions_lost", "requests", "ok", "failed", "latency_p50_ms", "latency_p99_ms",
+                   "servers_up", "servers_in_rotation", "cpu_utilization"});
+  for (const RunResult& run : runs) {
+    for (const Bucket& b : run.buckets) {
+      append_row(csv, {run.summary.design, integer(run.summary.replication), real(b.time_s, kTimeDecimals),
+                       integer(b.active_sessions), integer(b.logins), integer(b.forced_logouts),
+                       integer(b.sessions_lost), integer(b.requests), integer(b.ok), integer(b.failed),
+                       real(b.latency_p50_ms, kLatencyDecimals), real(b.latency_p99_ms, kLatencyDecimals),
+                       integer(b.servers_up), integer(b.servers_in_rotation),
+                       real(b.cpu_utilization, kUtilizationDecimals)});
+    }
+  }
+  return csv;
+}
+
+std::string events_csv(const std::vector<RunResult>& runs) {
+  std::string csv;
+  append_row(csv, {"design", "replication", "time_s", "event", "target", "sessions_lost",
+                   "forced_logouts_after", "failed_after", "detail"});
+  for (const RunResult& run : runs) {
+    for (const EventRow& e : run.events) {
+      append_row(csv, {run.summary.design, integer(run.summary.replication), real(e.time_s, kTimeDecimals),
+                       e.event, e.target, integer(e.sessions_lost), integer(e.forced_logouts_after),
+                       integer(e.failed_after), e.detail});
+    }
+  }
+  return csv;
+}
+
+std::string summary_ci_csv(const std::vector<RunResult>& runs) {
+  std::string csv;
+  append_row(csv, {"design", "field", "replications", "mean", "ci95_low", "ci95_high", "half_width"});
+  for (const DesignRuns& design : group_by_design(runs)) {
+    for (const SummaryField& field : summary_fields()) {
+      FieldInterval interval = field_interval(design, field);
+      append_row(
+          csv,
+          {design.name, field.name, integer(interval.count), format_field_statistic(field, interval.mean),
+           format_field_statistic(field, interval.low), format_field_statistic(field, interval.high),
+           format_field_statistic(field, interval.half_width)});
+    }
+  }
+  return csv;
+}
+
+std::string comparisons_csv(const std::vector<RunResult>& runs) {
+  std::string csv;
+  append_row(csv,
+             {"design_a", "design_b", "field", "mean_difference", "ci95_low", "ci95_high", "significant"});
+  std::vector<DesignRuns> designs = group_by_design(runs);
+  for (std::size_t a = 0; a < designs.size(); ++a) {
+    for (std::size_t b = a + 1; b < designs.size(); ++b) {
+      for (const SummaryField& field : summary_fields()) {
+        PairedComparison comparison = compare_field(designs[a], designs[b], field);
+        append_row(csv, {designs[a].name, designs[b].name, field.name,
+                         format_field_statistic(field, comparison.mean_difference),
+                         format_field_statistic(field, comparison.mean_difference - comparison.half_width),
+                         format_field_statistic(field, comparison.mean_difference + comparison.half_width),
+                         comparison.significant ? "1" : "0"});
+      }
+    }
+  }
+  return csv;
+}
+
+}  // namespace statesim

@@ -1,0 +1,323 @@
+// The human report printed after a run: what a student reads first.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "report/design_runs.hpp"
+#include "report/report.hpp"
+#include "report/text_format.hpp"
+
+namespace statesim {
+namespace {
+
+constexpr std::size_t kTextWidth = 100;
+constexpr const char* kColumnGap = "   ";
+constexpr const char* kPlusMinus = "\u00b1";
+
+// Rows of the table, most important first; failure causes are inserted after "failed"
+// when non-zero in some run.
+constexpr const char* kDamageRows[] = {"sessions_lost", "forced_logouts", "users_affected", "failed"};
+constexpr const char* kCauseRows[] = {"failed_reset",      "failed_server_down", "failed_overload",
+                                      "failed_store_down", "failed_timeout",     "failed_no_server"};
+constexpr const char* kOtherRows[] = {"latency_p50_ms",
+                                      "latency_p95_ms",
+                                      "latency_p99_ms",
+                                      "throughput_rps",
+                                      "sessions_started",
+                                      "requests",
+                                      "ok",
+                                      "latency_mean_ms",
+                                      "latency_max_ms",
+                                      "cpu_utilization",
+                                      "store_ops",
+                                      "revoked_accepted"};
+// Fields whose differences between designs are listed when there are several replications.
+constexpr const char* kComparedFields[] = {"sessions_lost", "forced_logouts", "failed", "latency_p99_ms"};
+
+class Style {
+ public:
+  explicit Style(bool color) : color_(color) {}
+  std::string bold(const std::string& text) const { return wrap("\033[1m", text); }
+  std::string red(const std::string& text) const { return wrap("\033[31m", text); }
+  std::string green(const std::string& text) const { return wrap("\033[32m", text); }
+
+ private:
+  std::string wrap(const char* code, const std::string& text) const {
+    return color_ ? code + text + "\033[0m" : text;
+  }
+  bool color_;
+};
+
+const SummaryField& field_named(const char* name) { return *find_summary_field(name); }
+
+bool is_percentage(const SummaryField& field) { return std::string(field.unit) == "fraction"; }
+
+// Digits after the point for a count statistic: whole numbers unless the values are small
+// and fractional (a mean of 0.4 lost sessions must not read as 0).
+int count_decimals(double mean, double half_width) {
+  bool whole = std::fabs(mean - std::round(mean)) < 1e-9 && !(half_width > 0);
+  return (whole || std::fabs(mean) >= 10 || half_width >= 10) ? 0 : 1;
+}
+
+// "12,345", "45.2" (ms, req/s), "61.3" (utilisation in %), "-" for NaN.
+std::string format_value(const SummaryField& field, double value) {
+  if (field.kind == FieldKind::count) return format_grouped(value, 0);
+  return format_grouped(is_percentage(field) ? value * 100 : value, 1);
+}
+
+// "1,503 ± 40" from a mean and a half width (no half width: the mean alone).
+std::string format_mean(const SummaryField& field, double mean, double half_width) {
+  if (std::isnan(half_width)) return format_value(field, mean);
+  double scale = is_percentage(field) ? 100 : 1;
+  int decimals = field.kind == FieldKind::count ? count_decimals(mean, half_width) : 1;
+  return fmt::format("{} {} {}", format_grouped(mean * scale, decimals), kPlusMinus,
+                     format_grouped(half_width * scale, decimals));
+}
+
+std::string pad_left(const std::string& text, std::size_t width) {
+  std::size_t used = display_width(text);
+  return used >= width ? text : std::string(width - used, ' ') + text;
+}
+
+std::string pad_right(const std::string& text, std::size_t width) {
+  std::size_t used = display_width(text);
+  return used >= width ? text : text + std::string(width - used, ' ');
+}
+
+std::vector<const SummaryField*> table_rows(const std::vector<RunResult>& runs) {
+  std::vector<const SummaryField*> rows;
+  for (const char* name : kDamageRows) rows.push_back(&field_named(name));
+  for (const char* name : kCauseRows) {
+    const SummaryField& cause = field_named(name);
+    bool seen = std::any_of(runs.begin(), runs.end(),
+                            [&](const RunResult& r) { return cause.value(r.summary) != 0; });
+    if (seen) rows.push_back(&cause);
+  }
+  for (const char* name : kOtherRows) rows.push_back(&field_named(name));
+  return rows;
+}
+
+void print_header(std::ostream& out, const Scenario& scenario, int replications, const Style& style) {
+  out << style.bold(fmt::format("statesim report: {}", scenario.name)) << '\n';
+  for (const std::string& line : wrap_words(scenario.description, kTextWidth - 2))
+    out << "  " << line << '\n';
+  std::string warmup =
+      scenario.warmup_s > 0 ? fmt::format(", warmup {}", format_clock_time(scenario.warmup_s)) : "";
+  out << fmt::format("duration {}{}, seed {}, {} replication{}\n", format_clock_time(scenario.duration_s),
+                     warmup, scenario.seed, replications, replications == 1 ? "" : "s");
+}
+
+// A table cell: the value, and with several replications the half width printed after "±".
+struct Cell {
+  std::string value;
+  std::string half_width;  // empty: no interval
+  bool alarming = false;   // a non-zero damage count, shown in red
+};
+
+Cell make_cell(const SummaryField& field, const FieldInterval& interval, bool with_intervals) {
+  Cell cell;
+  bool has_interval = with_intervals && !std::isnan(interval.half_width);
+  std::string text = has_interval ? format_mean(field, interval.mean, interval.half_width)
+                                  : format_value(field, interval.mean);
+  std::size_t sign = text.find(kPlusMinus);
+  cell.value = sign == std::string::npos ? text : text.substr(0, sign - 1);
+  if (sign != std::string::npos) cell.half_width = text.substr(sign + std::string(kPlusMinus).size() + 1);
+  return cell;
+}
+
+std::string right_trimmed(std::string line) {
+  line.erase(line.find_last_not_of(' ') + 1);
+  return line;
+}
+
+void print_summary_table(std::ostream& out, const std::vector<RunResult>& runs,
+                         const std::vector<DesignRuns>& designs, bool with_intervals, const Style& style) {
+  std::vector<const SummaryField*> rows = table_rows(runs);
+  std::vector<std::vector<Cell>> cells(rows.size());  // cells[row][design]
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    bool damage = std::find(std::begin(kDamageRows), std::end(kDamageRows), std::string(rows[r]->name)) !=
+                  std::end(kDamageRows);
+    for (const DesignRuns& design : designs) {
+      FieldInterval interval = field_interval(design, *rows[r]);
+      Cell cell = make_cell(*rows[r], interval, with_intervals);
+      cell.alarming = damage && interval.mean > 0;
+      cells[r].push_back(cell);
+    }
+  }
+  // Per design: the widths of the value and of the half width, so that the "±" signs line up.
+  const std::string separator = fmt::format(" {} ", kPlusMinus);
+  std::size_t label_width = 0;
+  for (const SummaryField* row : rows) label_width = std::max(label_width, display_width(row->label));
+  std::vector<std::size_t> value_widths(designs.size(), 0);
+  std::vector<std::size_t> half_widths(designs.size(), 0);
+  std::vector<std::size_t> column_widths(designs.size(), 0);
+  for (std::size_t d = 0; d < designs.size(); ++d) {
+    for (const auto& row_cells : cells) {
+      value_widths[d] = std::max(value_widths[d], display_width(row_cells[d].value));
+      half_widths[d] = std::max(half_widths[d], display_width(row_cells[d].half_width));
+    }
+    std::size_t cell_width =
+        value_widths[d] + (half_widths[d] > 0 ? display_width(separator) + half_widths[d] : 0);
+    column_widths[d] = std::max(cell_width, display_width(designs[d].name));
+  }
+
+  if (with_intervals) out << fmt::format("mean {} 95% confidence half width\n", kPlusMinus);
+  std::string header = std::string(label_width, ' ');
+  std::size_t table_width = label_width;
+  for (std::size_t d = 0; d < designs.size(); ++d) {
+    header += kColumnGap + pad_left(designs[d].name, column_widths[d]);
+    table_width += std::string(kColumnGap).size() + column_widths[d];
+  }
+  out << style.bold(header) << '\n' << std::string(table_width, '-') << '\n';
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    std::string line = pad_right(rows[r]->label, label_width);
+    for (std::size_t d = 0; d < designs.size(); ++d) {
+      const Cell& cell = cells[r][d];
+      std::string text = pad_left(cell.value, value_widths[d]);
+      if (half_widths[d] > 0) {
+        text += cell.half_width.empty() ? std::string(display_width(separator) + half_widths[d], ' ')
+                                        : separator + pad_right(cell.half_width, half_widths[d]);
+      }
+      text = pad_left(text, column_widths[d]);
+      line += kColumnGap + (cell.alarming ? style.red(text) : text);
+    }
+    out << right_trimmed(line) << '\n';
+  }
+}
+
+void print_descriptions(std::ostream& out, const Scenario& scenario, const std::vector<DesignRuns>& designs) {
+  bool any = false;
+  for (const DesignRuns& design : designs) {
+    for (const Design& spec : scenario.designs) {
+      if (spec.name != design.name || spec.description.empty()) continue;
+      if (!any) out << '\n';
+      any = true;
+      out << fmt::format("  {}: {}\n", design.name, spec.description);
+    }
+  }
+}
+
+// "by 1,497 ± 40" / "by 12.3 ± 1.1 ms" (no interval: "by 1,497").
+std::string format_difference(const SummaryField& field, double difference, double half_width) {
+  std::string text = "by " + format_mean(field, difference, half_width);
+  if (field.kind == FieldKind::real && field.unit[0] != '\0' && !is_percentage(field))
+    text += fmt::format(" {}", field.unit);
+  return text;
+}
+
+void print_significant_differences(std::ostream& out, const std::vector<DesignRuns>& designs) {
+  out << "\nSignificant differences (95%, paired by replication):\n";
+  bool any = false;
+  for (const char* name : kComparedFields) {
+    const SummaryField& field = field_named(name);
+    for (std::size_t a = 0; a < designs.size(); ++a) {
+      for (std::size_t b = a + 1; b < designs.size(); ++b) {
+        PairedComparison comparison = compare_field(designs[a], designs[b], field);
+        if (!comparison.significant) continue;
+        bool a_larger = comparison.mean_difference > 0;
+        out << fmt::format(
+            "  {}: {} > {} ({})\n", field.name, designs[a_larger ? a : b].name,
+            designs[a_larger ? b : a].name,
+            format_difference(field, std::fabs(comparison.mean_difference), comparison.half_width));
+        any = true;
+      }
+    }
+  }
+  if (!any) out << "  none\n";
+}
+
+const RunResult* first_replication(const DesignRuns& design) {
+  for (const RunResult* run : design.runs) {
+    if (run->summary.replication == 0) return run;
+  }
+  return design.runs.empty() ? nullptr : design.runs.front();
+}
+
+void print_events(std::ostream& out, const std::vector<DesignRuns>& designs, int replications) {
+  std::size_t name_width = 0;
+  std::size_t time_width = 0;
+  for (const DesignRuns& design : designs) {
+    const RunResult* run = first_replication(design);
+    if (run == nullptr || run->events.empty()) continue;
+    name_width = std::max(name_width, display_width(design.name));
+    for (const EventRow& event : run->events)
+      time_width = std::max(time_width, format_clock_time(event.time_s).size());
+  }
+  if (name_width == 0) return;
+  out << (replications > 1 ? "\nEvents (replication 0 only):\n" : "\nEvents:\n");
+  std::string window = fmt::format("{:g}s", kEventWindow_s);
+  for (const DesignRuns& design : designs) {
+    const RunResult* run = first_replication(design);
+    if (run == nullptr) continue;
+    for (const EventRow& event : run->events) {
+      std::string what = event.event;
+      if (!event.target.empty()) what += " " + event.target;
+      if (!event.detail.empty()) what += " (" + event.detail + ")";
+      out << fmt::format("  {}  {} {}: {} sessions lost; next {}: {} forced logouts, {} failed\n",
+                         pad_right(design.name, name_width),
+                         pad_left(format_clock_time(event.time_s), time_width), what,
+                         format_count(event.sessions_lost), window, format_count(event.forced_logouts_after),
+                         format_count(event.failed_after));
+    }
+  }
+}
+
+void print_warnings(std::ostream& out, const std::vector<DesignRuns>& designs) {
+  bool any = false;
+  for (const DesignRuns& design : designs) {
+    std::set<std::string> seen;
+    for (const RunResult* run : design.runs) {
+      for (const std::string& warning : run->warnings) {
+        if (!seen.insert(warning).second) continue;
+        if (!any) out << "\nWarnings:\n";
+        any = true;
+        out << fmt::format("  {}: {}\n", design.name, warning);
+      }
+    }
+  }
+}
+
+// The compared value as the expectation saw it: "1503", "45.213", "none".
+std::string format_actual(double value) {
+  if (std::isnan(value)) return "none";
+  if (std::isfinite(value) && value == std::round(value) && std::fabs(value) < 1e15)
+    return fmt::format("{:.0f}", value);
+  return format_fixed(value, 3);
+}
+
+void print_expectations(std::ostream& out, const std::vector<ExpectationResult>& expectations,
+                        const Style& style) {
+  if (expectations.empty()) return;
+  out << "\nExpectations:\n";
+  for (const ExpectationResult& e : expectations) {
+    std::string verdict = e.passed ? style.green("PASS") : style.red(style.bold("FAIL"));
+    out << fmt::format("  {}  {}  (actual {})\n", verdict, e.text, format_actual(e.actual));
+  }
+}
+
+}  // namespace
+
+void print_table(std::ostream& out, const Scenario& scenario, const std::vector<RunResult>& runs,
+                 const std::vector<ExpectationResult>& expectations, bool color) {
+  Style style(color);
+  std::vector<DesignRuns> designs = group_by_design(runs);
+  int replications = replication_count(designs);
+  print_header(out, scenario, replications, style);
+  if (designs.empty()) {
+    out << "\nno runs\n";
+  } else {
+    out << '\n';
+    print_summary_table(out, runs, designs, replications > 1, style);
+    print_descriptions(out, scenario, designs);
+    if (replications > 1 && designs.size() > 1) print_significant_differences(out, designs);
+    print_events(out, designs, replications);
+    print_warnings(out, designs);
+  }
+  print_expectations(out, expectations, style);
+}
+
+}  // namespace statesim

@@ -1,0 +1,175 @@
+// The typed scenario: everything the YAML file says, parsed and checked once by the loader.
+// Times are seconds (suffix _s), sizes bytes, bandwidths bytes per second (_Bps).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace statesim {
+
+// A random duration as written in the file: `5ms`, `exp(5ms)`, `uniform(1ms, 9ms)`,
+// `normal(50ms, 15ms)` (truncated at 0), `lognormal(50ms, 20ms)` (mean and sd of the value).
+struct Distribution {
+  enum class Kind { constant, exponential, uniform, normal, lognormal };
+  Kind kind = Kind::constant;
+  double a = 0;  // constant: value; exponential: mean; uniform: low; normal/lognormal: mean
+  double b = 0;  // uniform: high; normal/lognormal: standard deviation
+  double mean() const;  // the mean of the value actually drawn (normal: of the truncated law)
+};
+
+struct RequestKind {
+  std::string name;
+  double weight = 1;
+  Distribution cpu_s{Distribution::Kind::exponential, 0.005, 0};  // CPU time on a speed-1 server
+  bool writes_session = false;  // also writes the session to the store
+};
+
+struct NetworkSpec {
+  double client_latency_s = 0.020;     // one way, client <-> load balancer
+  double internal_latency_s = 0.00025; // one way, balancer <-> server, server <-> store
+  double bandwidth_Bps = 125e6;        // every link (1Gbps)
+};
+
+enum class Workload { open, closed };
+enum class OnForcedLogout { relogin, leave };
+
+struct ClientSpec {
+  Workload workload = Workload::open;
+  double arrival_rate_per_s = 10;  // open: new visits (user sessions) per second, Poisson
+  std::int64_t users = 0;          // closed: population size
+  Distribution relogin_after_s{Distribution::Kind::exponential, 60, 0};  // closed only
+  double ramp_up_s = 0;            // closed only: first logins uniform over [0, ramp_up)
+  Distribution session_duration_s{Distribution::Kind::exponential, 600, 0};
+  Distribution think_time_s{Distribution::Kind::exponential, 5, 0};
+  std::int64_t ip_pool = 0;        // distinct client IPs; 0 = one per user
+  double request_bytes = 1000;
+  double response_bytes = 10000;
+  double timeout_s = 10;
+  int retries = 0;
+  double retry_backoff_s = 0.1;
+  OnForcedLogout on_forced_logout = OnForcedLogout::relogin;
+  std::vector<RequestKind> requests;  // never empty after loading
+};
+
+enum class LbPolicy { round_robin, random, least_connections, power_of_two, ip_hash, consistent_hash, sticky_cookie };
+
+struct HealthCheckSpec {
+  double interval_s = 5;
+  int unhealthy_after = 2;
+  int healthy_after = 2;
+};
+
+struct LoadBalancerSpec {
+  LbPolicy policy = LbPolicy::round_robin;
+  HealthCheckSpec health_check;
+  int virtual_nodes = 100;
+};
+
+struct ServerSpec {
+  int count = 3;
+  int max = 3;               // host pool size (defaults to count)
+  int cores = 2;
+  double speed = 1;
+  int workers = 2;           // defaults to cores
+  std::int64_t queue_limit = 1000;
+  double startup_time_s = 30;
+};
+
+enum class StoreKind { memory, redis, database, jwt };
+enum class Persistence { none, aof, snapshot };
+
+struct RedisSpec {
+  double op_time_s = 100e-6;
+  Persistence persistence = Persistence::none;
+  double snapshot_interval_s = 300;
+  bool replica = false;
+  double failover_time_s = 10;
+};
+
+struct DatabaseSpec {
+  Distribution query_time_s{Distribution::Kind::normal, 0.050, 0.015};
+  int connections = 20;
+};
+
+struct JwtSpec {
+  double verify_cpu_s = 50e-6;
+  double token_bytes = 800;
+  double expiry_s = 3600;
+  bool denylist = false;
+};
+
+struct SessionSpec {
+  StoreKind store = StoreKind::memory;
+  double ttl_s = 1800;
+  double login_cpu_s = 0.005;
+  RedisSpec redis;
+  DatabaseSpec database;
+  JwtSpec jwt;
+};
+
+struct AutoscaleSpec {
+  bool enabled = false;
+  double target = 0.6;       // mean CPU utilisation of healthy servers, fraction
+  int min = 2;
+  int max = 10;
+  double interval_s = 30;
+  double cooldown_s = 120;
+  double scale_in_drain_s = 30;
+};
+
+// Event targets: app servers are numbered 0..servers.max-1 (named app-1..app-max).
+struct StoreTarget {};
+using EventTarget = std::variant<int, StoreTarget>;
+
+struct CrashEvent { EventTarget target; };
+struct RestartEvent { EventTarget target; };
+struct DeployEvent { int batch = 1; double drain_s = 0; };
+struct ScaleEvent { int to = 0; double drain_s = 0; };
+struct RevokeEvent { double fraction = 0; };
+struct TrafficEvent {
+  std::optional<double> arrival_rate_per_s;
+  std::optional<std::int64_t> users;
+  std::optional<Distribution> think_time_s;
+};
+using EventAction = std::variant<CrashEvent, RestartEvent, DeployEvent, ScaleEvent, RevokeEvent, TrafficEvent>;
+
+struct ScheduledEvent {
+  double at_s = 0;
+  EventAction action;
+};
+
+// One architecture to run: the base file with a design's keys merged over it.
+struct Design {
+  std::string name;
+  std::string description;     // optional one-line explanation shown in the report
+  std::string platform_file;   // absolute path of a SimGrid platform XML; empty = built-in
+  NetworkSpec network;
+  ClientSpec clients;
+  LoadBalancerSpec load_balancer;
+  ServerSpec servers;
+  SessionSpec sessions;
+  AutoscaleSpec autoscale;
+  std::vector<ScheduledEvent> events;  // sorted by time, same-time events in file order
+};
+
+struct Scenario {
+  std::string source_path;     // the file as given on the command line
+  int version = 1;
+  std::string name;
+  std::string description;
+  std::uint64_t seed = 1;
+  double duration_s = 0;
+  double warmup_s = 0;
+  double report_interval_s = 10;
+  int replications = 1;
+  std::vector<std::string> expect;  // result assertions, "design.field op value"
+  std::vector<Design> designs;      // at least one
+};
+
+// Server i's name in reports and events: "app-<i+1>".
+std::string server_name(int index);
+
+}  // namespace statesim

@@ -1,0 +1,116 @@
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "scenario/expectation_parser.hpp"
+#include "scenario/message_text.hpp"
+#include "scenario/units.hpp"
+
+namespace statesim {
+namespace {
+
+bool is_name_char(char c, bool underscore) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || (underscore && c == '_');
+}
+
+}  // namespace
+
+const std::vector<std::string>& expectation_fields() {
+  static const std::vector<std::string> fields = {
+      "sessions_started", "sessions_ended",     "sessions_lost",      "sessions_active",
+      "forced_logouts",   "users_affected",     "requests",           "ok",
+      "failed",           "forced",             "failed_reset",       "failed_server_down",
+      "failed_overload",  "failed_store_down",  "failed_timeout",     "failed_no_server",
+      "latency_mean_ms",  "latency_p50_ms",     "latency_p95_ms",     "latency_p99_ms",
+      "latency_max_ms",   "throughput_rps",     "cpu_utilization",    "store_ops",
+      "revoked_accepted"};
+  return fields;
+}
+
+bool Expectation::holds(double actual) const {
+  if (std::isnan(actual)) return false;
+  if (op == "<") return actual < value;
+  if (op == "<=") return actual <= value;
+  if (op == ">") return actual > value;
+  if (op == ">=") return actual >= value;
+  if (op == "==") return actual == value;
+  if (op == "!=") return actual != value;
+  return false;
+}
+
+std::optional<Expectation> read_expectation(const std::string& text, const std::vector<std::string>& design_names,
+                                            std::string& problem) {
+  Expectation result;
+  result.text = text;
+  std::size_t pos = 0;
+  auto skip_spaces = [&] {
+    while (pos < text.size() && text[pos] == ' ') ++pos;
+  };
+  skip_spaces();
+  const std::size_t design_start = pos;
+  while (pos < text.size() && is_name_char(text[pos], false)) ++pos;
+  result.design = text.substr(design_start, pos - design_start);
+  if (result.design.empty() || pos >= text.size() || text[pos] != '.') {
+    problem = "it does not start with a design name and a dot";
+    return std::nullopt;
+  }
+  ++pos;
+  const std::size_t field_start = pos;
+  while (pos < text.size() && is_name_char(text[pos], true)) ++pos;
+  result.field = text.substr(field_start, pos - field_start);
+  skip_spaces();
+  for (const char* op : {"<=", ">=", "==", "!=", "<", ">"}) {
+    if (text.compare(pos, std::char_traits<char>::length(op), op) == 0) {
+      result.op = op;
+      break;
+    }
+  }
+  if (result.field.empty() || result.op.empty()) {
+    problem = "a field name and one of < <= > >= == != must follow the design";
+    return std::nullopt;
+  }
+  pos += result.op.size();
+  skip_spaces();
+  std::string number = text.substr(pos);
+  while (!number.empty() && number.back() == ' ') number.pop_back();
+  const bool negative = !number.empty() && number[0] == '-';
+  try {
+    result.value = parse_number(negative ? number.substr(1) : number);
+  } catch (const UnitError&) {
+    problem = fmt::format("{} is not a finite decimal number", quote_value(number));
+    return std::nullopt;
+  }
+  if (negative) result.value = -result.value;
+  if (std::find(design_names.begin(), design_names.end(), result.design) == design_names.end()) {
+    problem = fmt::format("unknown design {} (designs: {})", quote_value(result.design), join_names(design_names));
+    return std::nullopt;
+  }
+  const auto& fields = expectation_fields();
+  if (std::find(fields.begin(), fields.end(), result.field) == fields.end()) {
+    const std::string suggestion = closest_name(result.field, fields);
+    problem = suggestion.empty() ? fmt::format("unknown field {} (fields: {})", quote_value(result.field), join_names(fields))
+                                 : fmt::format("unknown field {} (did you mean {}?)", quote_value(result.field),
+                                               quote_value(suggestion));
+    return std::nullopt;
+  }
+  return result;
+}
+
+std::vector<Expectation> parse_expectations(const Scenario& scenario) {
+  std::vector<std::string> design_names;
+  for (const auto& design : scenario.designs) design_names.push_back(design.name);
+  std::vector<Expectation> result;
+  for (const auto& text : scenario.expect) {
+    std::string problem;
+    if (auto expectation = read_expectation(text, design_names, problem)) {
+      result.push_back(std::move(*expectation));
+    } else {
+      throw ScenarioError(fmt::format("{}: expect: {}: {}", scenario.source_path, quote_value(text), problem));
+    }
+  }
+  return result;
+}
+
+}  // namespace statesim

@@ -1,0 +1,255 @@
+// The resolved scenario: every value the run uses, written as a scenario file that loads back
+// to the same Scenario. Keys come in a fixed order so that the text is byte-stable.
+#include <string>
+#include <type_traits>
+#include <variant>
+
+#include <fmt/format.h>
+
+#include "scenario/loader.hpp"
+#include "scenario/units.hpp"
+
+namespace statesim {
+namespace {
+
+// A YAML double-quoted string; names are quoted too, since a plain `null` or `true` would not
+// read back as a text.
+std::string yaml_quoted(const std::string& text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      case '\r': out += "\\r"; break;
+      default:
+        if (byte < 0x20 || byte == 0x7f) {
+          out += fmt::format("\\x{:02x}", byte);
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out + "\"";
+}
+
+const char* bool_text(bool value) { return value ? "true" : "false"; }
+
+const char* policy_name(LbPolicy policy) {
+  switch (policy) {
+    case LbPolicy::round_robin: return "round_robin";
+    case LbPolicy::random: return "random";
+    case LbPolicy::least_connections: return "least_connections";
+    case LbPolicy::power_of_two: return "power_of_two";
+    case LbPolicy::ip_hash: return "ip_hash";
+    case LbPolicy::consistent_hash: return "consistent_hash";
+    case LbPolicy::sticky_cookie: return "sticky_cookie";
+  }
+  return "round_robin";
+}
+
+const char* store_name(StoreKind store) {
+  switch (store) {
+    case StoreKind::memory: return "memory";
+    case StoreKind::redis: return "redis";
+    case StoreKind::database: return "database";
+    case StoreKind::jwt: return "jwt";
+  }
+  return "memory";
+}
+
+const char* persistence_name(Persistence persistence) {
+  switch (persistence) {
+    case Persistence::none: return "none";
+    case Persistence::aof: return "aof";
+    case Persistence::snapshot: return "snapshot";
+  }
+  return "none";
+}
+
+std::string target_name(const EventTarget& target) {
+  if (std::holds_alternative<StoreTarget>(target)) return "store";
+  return server_name(std::get<int>(target));
+}
+
+// Lines of block YAML at a given indentation.
+class Writer {
+ public:
+  void line(int indent, const std::string& text) { out_ += std::string(static_cast<std::size_t>(indent), ' ') + text + "\n"; }
+  template <typename Value>
+  void key(int indent, const char* name, const Value& value) {
+    line(indent, fmt::format("{}: {}", name, value));
+  }
+  const std::string& text() const { return out_; }
+
+ private:
+  std::string out_;
+};
+
+void write_clients(Writer& w, int indent, const ClientSpec& clients) {
+  w.line(indent, "clients:");
+  const int in = indent + 2;
+  if (clients.workload == Workload::open) {
+    w.key(in, "arrival_rate", format_rate(clients.arrival_rate_per_s));
+  } else {
+    w.key(in, "users", clients.users);
+    w.key(in, "relogin_after", format_distribution(clients.relogin_after_s));
+    w.key(in, "ramp_up", format_duration(clients.ramp_up_s));
+  }
+  w.key(in, "session_duration", format_distribution(clients.session_duration_s));
+  w.key(in, "think_time", format_distribution(clients.think_time_s));
+  w.key(in, "ip_pool", clients.ip_pool);
+  w.key(in, "request_bytes", format_size(clients.request_bytes));
+  w.key(in, "response_bytes", format_size(clients.response_bytes));
+  w.key(in, "timeout", format_duration(clients.timeout_s));
+  w.key(in, "retries", clients.retries);
+  w.key(in, "retry_backoff", format_duration(clients.retry_backoff_s));
+  w.key(in, "on_forced_logout", clients.on_forced_logout == OnForcedLogout::relogin ? "relogin" : "leave");
+  w.line(in, "requests:");
+  for (const auto& kind : clients.requests) {
+    w.key(in + 2, "- name", yaml_quoted(kind.name));
+    w.key(in + 4, "weight", format_number(kind.weight));
+    w.key(in + 4, "cpu", format_distribution(kind.cpu_s));
+    w.key(in + 4, "writes_session", bool_text(kind.writes_session));
+  }
+}
+
+void write_load_balancer(Writer& w, int indent, const LoadBalancerSpec& balancer) {
+  w.line(indent, "load_balancer:");
+  const int in = indent + 2;
+  w.key(in, "policy", policy_name(balancer.policy));
+  w.line(in, "health_check:");
+  w.key(in + 2, "interval", format_duration(balancer.health_check.interval_s));
+  w.key(in + 2, "unhealthy_after", balancer.health_check.unhealthy_after);
+  w.key(in + 2, "healthy_after", balancer.health_check.healthy_after);
+  w.key(in, "virtual_nodes", balancer.virtual_nodes);
+}
+
+void write_servers(Writer& w, int indent, const ServerSpec& servers) {
+  w.line(indent, "servers:");
+  const int in = indent + 2;
+  w.key(in, "count", servers.count);
+  w.key(in, "max", servers.max);
+  w.key(in, "cores", servers.cores);
+  w.key(in, "speed", format_number(servers.speed));
+  w.key(in, "workers", servers.workers);
+  w.key(in, "queue_limit", servers.queue_limit);
+  w.key(in, "startup_time", format_duration(servers.startup_time_s));
+}
+
+void write_sessions(Writer& w, int indent, const SessionSpec& sessions) {
+  w.line(indent, "sessions:");
+  const int in = indent + 2;
+  w.key(in, "store", store_name(sessions.store));
+  w.key(in, "ttl", format_duration(sessions.ttl_s));
+  w.key(in, "login_cpu", format_duration(sessions.login_cpu_s));
+  w.line(in, "redis:");
+  w.key(in + 2, "op_time", format_duration(sessions.redis.op_time_s));
+  w.key(in + 2, "persistence", persistence_name(sessions.redis.persistence));
+  w.key(in + 2, "snapshot_interval", format_duration(sessions.redis.snapshot_interval_s));
+  w.key(in + 2, "replica", bool_text(sessions.redis.replica));
+  w.key(in + 2, "failover_time", format_duration(sessions.redis.failover_time_s));
+  w.line(in, "database:");
+  w.key(in + 2, "query_time", format_distribution(sessions.database.query_time_s));
+  w.key(in + 2, "connections", sessions.database.connections);
+  w.line(in, "jwt:");
+  w.key(in + 2, "verify_cpu", format_duration(sessions.jwt.verify_cpu_s));
+  w.key(in + 2, "token_bytes", format_size(sessions.jwt.token_bytes));
+  w.key(in + 2, "expiry", format_duration(sessions.jwt.expiry_s));
+  w.key(in + 2, "denylist", bool_text(sessions.jwt.denylist));
+}
+
+void write_autoscale(Writer& w, int indent, const AutoscaleSpec& autoscale) {
+  if (!autoscale.enabled) return;  // absent = no autoscaling
+  w.line(indent, "autoscale:");
+  const int in = indent + 2;
+  w.key(in, "metric", "cpu");
+  w.key(in, "target", format_fraction(autoscale.target));
+  w.key(in, "min", autoscale.min);
+  w.key(in, "max", autoscale.max);
+  w.key(in, "interval", format_duration(autoscale.interval_s));
+  w.key(in, "cooldown", format_duration(autoscale.cooldown_s));
+  w.key(in, "scale_in_drain", format_duration(autoscale.scale_in_drain_s));
+}
+
+void write_event(Writer& w, int indent, const ScheduledEvent& event) {
+  w.key(indent, "- at", format_duration(event.at_s));
+  const int in = indent + 2;
+  std::visit(
+      [&](const auto& action) {
+        using Action = std::decay_t<decltype(action)>;
+        if constexpr (std::is_same_v<Action, CrashEvent>) {
+          w.key(in, "crash", target_name(action.target));
+        } else if constexpr (std::is_same_v<Action, RestartEvent>) {
+          w.key(in, "restart", target_name(action.target));
+        } else if constexpr (std::is_same_v<Action, DeployEvent>) {
+          w.line(in, "deploy:");
+          w.key(in + 2, "batch", action.batch);
+          w.key(in + 2, "drain", format_duration(action.drain_s));
+        } else if constexpr (std::is_same_v<Action, ScaleEvent>) {
+          w.line(in, "scale:");
+          w.key(in + 2, "to", action.to);
+          w.key(in + 2, "drain", format_duration(action.drain_s));
+        } else if constexpr (std::is_same_v<Action, RevokeEvent>) {
+          w.key(in, "revoke", format_fraction(action.fraction));
+        } else {
+          w.line(in, "traffic:");
+          if (action.arrival_rate_per_s) w.key(in + 2, "arrival_rate", format_rate(*action.arrival_rate_per_s));
+          if (action.users) w.key(in + 2, "users", *action.users);
+          if (action.think_time_s) w.key(in + 2, "think_time", format_distribution(*action.think_time_s));
+        }
+      },
+      event.action);
+}
+
+void write_design(Writer& w, const Design& design) {
+  constexpr int in = 4;
+  w.key(2, "- name", yaml_quoted(design.name));
+  w.key(in, "description", yaml_quoted(design.description));
+  if (!design.platform_file.empty()) {
+    w.line(in, "platform:");
+    w.key(in + 2, "file", yaml_quoted(design.platform_file));
+  }
+  w.line(in, "network:");
+  w.key(in + 2, "client_latency", format_duration(design.network.client_latency_s));
+  w.key(in + 2, "internal_latency", format_duration(design.network.internal_latency_s));
+  w.key(in + 2, "bandwidth", format_bandwidth(design.network.bandwidth_Bps));
+  write_clients(w, in, design.clients);
+  write_load_balancer(w, in, design.load_balancer);
+  write_servers(w, in, design.servers);
+  write_sessions(w, in, design.sessions);
+  write_autoscale(w, in, design.autoscale);
+  if (design.events.empty()) {
+    w.line(in, "events: []");
+  } else {
+    w.line(in, "events:");
+    for (const auto& event : design.events) write_event(w, in + 2, event);
+  }
+}
+
+}  // namespace
+
+std::string resolved_yaml(const Scenario& scenario) {
+  Writer w;
+  w.key(0, "version", scenario.version);
+  w.key(0, "name", yaml_quoted(scenario.name));
+  w.key(0, "description", yaml_quoted(scenario.description));
+  w.key(0, "seed", scenario.seed);
+  w.key(0, "duration", format_duration(scenario.duration_s));
+  w.key(0, "warmup", format_duration(scenario.warmup_s));
+  w.key(0, "report_interval", format_duration(scenario.report_interval_s));
+  w.key(0, "replications", scenario.replications);
+  if (scenario.expect.empty()) {
+    w.line(0, "expect: []");
+  } else {
+    w.line(0, "expect:");
+    for (const auto& line : scenario.expect) w.line(2, "- " + yaml_quoted(line));
+  }
+  w.line(0, "designs:");
+  for (const auto& design : scenario.designs) write_design(w, design);
+  return w.text();
+}
+
+}  // namespace statesim

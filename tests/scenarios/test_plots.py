@@ -1,0 +1,388 @@
+#!/usr/bin/python3
+"""Checks analysis/plot.py on synthetic run and sweep folders and, when the binary is built,
+on a real `statesim run` output.
+
+Environment (set by ctest): STATESIM = path of the statesim executable, STATESIM_ROOT = the
+repository. Without STATESIM the real-run part is skipped; the synthetic part always runs.
+Each chart must exist, have the documented pixel size, not be blank and show every design's
+colour. Prints `N passed, M failed` and exits non-zero on any failure.
+"""
+
+import importlib.util
+import math
+import os
+import struct
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(os.environ.get("STATESIM_ROOT", Path(__file__).resolve().parents[2]))
+PLOT_SCRIPT = REPO / "analysis" / "plot.py"
+PYTHON = "/usr/bin/python3" if Path("/usr/bin/python3").is_file() else sys.executable
+
+# Pixel sizes documented in analysis/README.md (figure inches x 110 dpi).
+TIMELINE_PX = (1100, 1210)
+TIMELINE_ALL_PX = (1100, 660)
+COMPARE_PX = (1100, 825)
+SWEEP_PX = (1100, 660)
+MAIN_FIELDS = ["sessions_lost", "forced_logouts", "users_affected", "failed", "latency_p99_ms", "throughput_rps"]
+TAB10 = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
+         "#bcbd22", "#17becf"]
+
+SUMMARY_COLUMNS = [
+    "design", "replication", "seed", "sessions_started", "sessions_ended", "sessions_lost",
+    "sessions_active", "forced_logouts", "users_affected", "requests", "ok", "failed", "forced",
+    "failed_reset", "failed_server_down", "failed_overload", "failed_store_down",
+    "failed_timeout", "failed_no_server", "latency_mean_ms", "latency_p50_ms", "latency_p95_ms",
+    "latency_p99_ms", "latency_max_ms", "throughput_rps", "cpu_utilization", "store_ops",
+    "revoked_accepted", "in_flight",
+]
+NUMERIC_FIELDS = SUMMARY_COLUMNS[3:]
+TIMESERIES_COLUMNS = [
+    "design", "replication", "time_s", "active_sessions", "logins", "forced_logouts",
+    "sessions_lost", "requests", "ok", "failed", "latency_p50_ms", "latency_p99_ms",
+    "servers_up", "servers_in_rotation", "cpu_utilization",
+]
+EVENTS_COLUMNS = ["design", "replication", "time_s", "event", "target", "sessions_lost",
+                  "forced_logouts_after", "failed_after", "detail"]
+
+
+class Results:
+    def __init__(self):
+        self.passed = 0
+        self.failed = 0
+
+    def check(self, condition, what, detail=""):
+        if condition:
+            self.passed += 1
+        else:
+            self.failed += 1
+            print(f"FAIL: {what}" + (f" ({detail})" if detail else ""))
+        return condition
+
+
+# ---------------------------------------------------------------- CSV writing
+
+def csv_field(value):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    text = str(value)
+    return f'"{text}"' if "," in text or '"' in text else text
+
+
+def write_csv(path, columns, rows):
+    lines = [",".join(columns)]
+    lines += [",".join(csv_field(row.get(column)) for column in columns) for row in rows]
+    Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+# ---------------------------------------------------------------- synthetic run folder
+
+RUN_DESIGNS = ["sticky-memory", "shared-redis", "stateless-jwt"]  # deliberately unsorted
+RUN_EVENTS = [  # (time_s, event, target, detail)
+    (300, "crash", "app-2", ""),
+    (420, "restart", "app-2", ""),
+    (540, "crash", "store", ""),
+    (550, "restart", "store", "after 10s"),
+    (600, "deploy", "all", "batch 1, drain 30s"),
+    (720, "scale_in", "3→2", "drain 0s"),
+    (780, "revoke", "10%", ""),
+    (880, "traffic", "arrival_rate=30/s", ""),
+]
+
+
+def synthetic_run(folder, replications=2):
+    rng = np.random.default_rng(7)
+    folder.mkdir(parents=True)
+    (folder / "scenario.yaml").write_text(
+        "version: 1\nname: synthetic-crash\nduration: 15m\nwarmup: 30s\nreport_interval: 10s\n"
+        "designs:\n  - name: sticky-memory\n  - name: shared-redis\n", encoding="utf-8")
+    summary, series, events = [], [], []
+    for design_index, design in enumerate(RUN_DESIGNS):
+        for replication in range(replications):
+            base = [3000, 1200, 400][design_index]
+            row = {column: int(base * rng.uniform(0.8, 1.2)) for column in NUMERIC_FIELDS}
+            row.update(design=design, replication=replication, seed=1000 + replication,
+                       sessions_lost=[1800, 40, 0][design_index] + replication * 10 * (design_index < 2),
+                       latency_p99_ms=[35.0, 42.5, 31.2][design_index] + replication,
+                       throughput_rps=190.0 + design_index + replication * 0.5,
+                       latency_mean_ms=12.0, cpu_utilization=0.41)
+            if design == "stateless-jwt":
+                row["store_ops"] = 0
+            summary.append(row)
+            active = 0
+            for bucket in range(90):
+                time_s = bucket * 10
+                active = min(6000, active + 200) if time_s < 300 else active
+                crash = time_s == 300
+                if crash and design == "sticky-memory":
+                    active -= 2000
+                store_down = design == "shared-redis" and 540 <= time_s < 550
+                latency_gap = store_down or (design == "stateless-jwt" and time_s == 610)
+                servers_up = 3
+                if 300 <= time_s < 420:
+                    servers_up = 2
+                if time_s >= 720:
+                    servers_up = 2
+                series.append({
+                    "design": design, "replication": replication, "time_s": time_s,
+                    "active_sessions": active, "logins": int(rng.integers(90, 110)),
+                    "forced_logouts": (2000 if crash and design == "sticky-memory" else int(rng.integers(0, 3))),
+                    "sessions_lost": 2000 if crash and design == "sticky-memory" else 0,
+                    "requests": 2000, "ok": 1990,
+                    "failed": (150 if crash else 0) + (900 if store_down else 0) + int(rng.integers(0, 4)),
+                    "latency_p50_ms": math.nan if latency_gap else 5.0 + rng.random(),
+                    "latency_p99_ms": math.nan if latency_gap else (40.0 + 10 * rng.random()
+                                                                     + (9000 if crash else 0)),
+                    "servers_up": servers_up,
+                    "servers_in_rotation": servers_up - (1 if 300 <= time_s < 320 else 0),
+                    "cpu_utilization": 0.4,
+                })
+            design_events = list(RUN_EVENTS)
+            if design == "shared-redis":  # an autoscaler decision only this design took
+                design_events.append((610, "scale_out", "app-4", "cpu 75% > 60%"))
+            for time_s, event, target, detail in sorted(design_events):
+                events.append({"design": design, "replication": replication, "time_s": float(time_s),
+                               "event": event, "target": target, "sessions_lost": 0,
+                               "forced_logouts_after": 0, "failed_after": 0, "detail": detail})
+    write_csv(folder / "summary.csv", SUMMARY_COLUMNS, summary)
+    write_csv(folder / "timeseries.csv", TIMESERIES_COLUMNS, series)
+    write_csv(folder / "events.csv", EVENTS_COLUMNS, events)
+    ci_rows = []
+    for design in RUN_DESIGNS:
+        for field in NUMERIC_FIELDS:
+            values = [row[field] for row in summary if row["design"] == design]
+            mean = float(np.mean(values))
+            half = 12.706 * float(np.std(values, ddof=1)) / math.sqrt(len(values)) if len(values) > 1 else math.nan
+            ci_rows.append({"design": design, "field": field, "replications": len(values), "mean": mean,
+                            "ci95_low": mean - half, "ci95_high": mean + half, "half_width": half})
+    write_csv(folder / "summary_ci.csv", ["design", "field", "replications", "mean", "ci95_low",
+                                          "ci95_high", "half_width"], ci_rows)
+    return sorted(RUN_DESIGNS)
+
+
+# ---------------------------------------------------------------- synthetic sweep folders
+
+def synthetic_sweep(folder, keys, designs, replications, with_mean_rows, with_ci_columns):
+    """keys: list of (key path, values). Writes sweep.csv with the documented columns."""
+    rng = np.random.default_rng(11)
+    folder.mkdir(parents=True)
+    (folder / "scenario.yaml").write_text("version: 1\nname: synthetic-sweep\nduration: 5m\n", encoding="utf-8")
+    key_names = [name for name, _ in keys]
+    points = [[]]
+    for _, values in keys:
+        points = [previous + [value] for previous in points for value in values]
+    columns = ["point"] + key_names + ["design", "replication"] + NUMERIC_FIELDS
+    if with_ci_columns:
+        for field in NUMERIC_FIELDS:
+            columns += [f"{field}_ci95_low", f"{field}_ci95_high"]
+    rows = []
+    for point_index, point in enumerate(points):
+        for design_index, design in enumerate(designs):
+            replicated = []
+            for replication in range(replications):
+                row = {"point": point_index, "design": design, "replication": replication}
+                row.update(zip(key_names, point))
+                for field in NUMERIC_FIELDS:
+                    row[field] = float(100 * (design_index + 1) + 30 * point_index + rng.normal(0, 8))
+                if point_index == 0 and design_index == 0:
+                    row["latency_p99_ms"] = math.nan  # no successful request: empty field
+                replicated.append(row)
+            rows += replicated
+            if with_mean_rows:
+                mean_row = {"point": point_index, "design": design, "replication": "mean"}
+                mean_row.update(zip(key_names, point))
+                for field in NUMERIC_FIELDS:
+                    values = [row[field] for row in replicated if not math.isnan(row[field])]
+                    mean_row[field] = float(np.mean(values)) if values else math.nan
+                    if with_ci_columns and len(values) > 1:
+                        half = 2.0 * float(np.std(values, ddof=1))
+                        mean_row[f"{field}_ci95_low"] = mean_row[field] - half
+                        mean_row[f"{field}_ci95_high"] = mean_row[field] + half
+                rows.append(mean_row)
+    write_csv(folder / "sweep.csv", columns, rows)
+    return sorted(designs)
+
+
+# ---------------------------------------------------------------- PNG checks
+
+def png_size(path):
+    header = Path(path).read_bytes()[:24]
+    if header[:8] != b"\x89PNG\r\n\x1a\n":
+        return None
+    return struct.unpack(">II", header[16:24])
+
+
+def colour_pixels(image, hex_colour, tolerance=0.06):
+    target = np.array([int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)])
+    distance = np.abs(image[:, :, :3] - target).max(axis=2)
+    return int((distance <= tolerance).sum())
+
+
+def check_png(results, path, expected_size, design_colours=()):
+    from matplotlib import image as mpimg
+
+    if not results.check(path.is_file(), f"{path.name} exists", str(path)):
+        return
+    size = png_size(path)
+    results.check(size == expected_size, f"{path.name} is {expected_size[0]}x{expected_size[1]} px", f"got {size}")
+    image = mpimg.imread(str(path))
+    not_white = (image[:, :, :3] < 0.95).any(axis=2).mean()
+    results.check(float(image[:, :, :3].std()) > 0.01 and not_white > 0.01,
+                  f"{path.name} is not blank", f"non-white fraction {not_white:.4f}")
+    for design, colour in design_colours:
+        count = colour_pixels(image, colour)
+        results.check(count >= 30, f"{path.name} shows design {design} in {colour}", f"{count} pixels")
+
+
+def run_plot(folder, *extra):
+    return subprocess.run([PYTHON, str(PLOT_SCRIPT), str(folder), *extra],
+                          capture_output=True, text=True, timeout=600)
+
+
+def expected_colours(designs):
+    return [(design, TAB10[index]) for index, design in enumerate(sorted(designs))]
+
+
+def check_run_charts(results, outdir, designs, all_designs_in_timelines=True):
+    for index, design in enumerate(sorted(designs)):
+        check_png(results, outdir / f"timeline-{design}.png", TIMELINE_PX, [(design, TAB10[index])])
+    check_png(results, outdir / "timeline-all.png", TIMELINE_ALL_PX,
+              expected_colours(designs) if all_designs_in_timelines else ())
+    check_png(results, outdir / "compare.png", COMPARE_PX, expected_colours(designs))
+
+
+# ---------------------------------------------------------------- the checks
+
+def check_helpers(results):
+    spec = importlib.util.spec_from_file_location("statesim_plot", PLOT_SCRIPT)
+    plot = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(plot)
+
+    # Textbook 0.975 quantiles of Student's t.
+    results.check(plot.t_quantile_975(1) == 12.706, "t(0.975, 1) = 12.706")
+    results.check(plot.t_quantile_975(4) == 2.776, "t(0.975, 4) = 2.776")
+    results.check(plot.t_quantile_975(30) == 2.042, "t(0.975, 30) = 2.042")
+    results.check(plot.t_quantile_975(200) == 1.96, "t beyond 30 dof is 1.96")
+    # 1..5: mean 3, sample sd sqrt(2.5), half width 2.776 * sqrt(2.5 / 5) = 1.96292.
+    mean, low, high, n = plot.mean_ci95([1, 2, 3, 4, 5, float("nan")])
+    results.check(n == 5 and mean == 3.0, "mean_ci95 ignores NaN", f"n={n} mean={mean}")
+    results.check(abs((high - mean) - 1.96292) < 1e-4 and abs((mean - low) - 1.96292) < 1e-4,
+                  "mean_ci95 half width for 1..5", f"{low} .. {high}")
+    _, low, high, n = plot.mean_ci95([42.0])
+    results.check(n == 1 and math.isnan(low) and math.isnan(high), "one value has no CI")
+
+    results.check(plot.parse_duration_s("10s") == 10.0, "parse 10s")
+    results.check(plot.parse_duration_s("1m30s") == 90.0, "parse 1m30s")
+    results.check(abs(plot.parse_duration_s("250ms") - 0.25) < 1e-12, "parse 250ms")
+    results.check(plot.parse_duration_s("2h") == 7200.0, "parse 2h")
+    results.check(plot.parse_duration_s("ten") is None, "reject 'ten'")
+    results.check(plot.time_unit(900) == ("min", 60.0), "15 min run is drawn in minutes")
+    results.check(plot.time_unit(600) == ("s", 1.0), "10 min run is drawn in seconds")
+
+    # Overlapping labels go to different rows; a label after both ends reuses row 0.
+    levels = plot.stagger_levels([(0.0, 0.2), (0.1, 0.3), (0.15, 0.25), (0.35, 0.5)])
+    results.check(levels == [0, 1, 2, 0], "stagger_levels separates overlapping labels", str(levels))
+    levels = plot.stagger_levels([(0.0, 0.5)] * 5, max_levels=3)
+    results.check(max(levels) == 2 and len(levels) == 5, "stagger_levels respects max_levels", str(levels))
+
+    colours = plot.design_colours(["b", "a", "c"])
+    results.check(colours["a"] == plot.design_colours(["a"])["a"], "design colours follow sorted order")
+
+
+def check_synthetic(results, work):
+    run_folder = work / "run"
+    designs = synthetic_run(run_folder)
+    done = run_plot(run_folder)
+    results.check(done.returncode == 0, "plot.py on a synthetic run folder", done.stderr.strip())
+    check_run_charts(results, run_folder / "plots", designs)
+
+    other = work / "run-rep1"
+    done = run_plot(run_folder, "--outdir", str(other), "--replication", "1")
+    results.check(done.returncode == 0, "plot.py --replication 1 --outdir", done.stderr.strip())
+    results.check((other / "timeline-shared-redis.png").is_file(), "--outdir receives the charts")
+
+    done = run_plot(run_folder, "--outdir", str(work / "unused"), "--replication", "7")
+    results.check(done.returncode == 2 and "replication 7" in done.stderr,
+                  "an absent replication is an error", f"rc={done.returncode} {done.stderr.strip()}")
+    empty = work / "empty"
+    empty.mkdir()
+    done = run_plot(empty)
+    results.check(done.returncode == 2 and "summary.csv" in done.stderr,
+                  "a folder without CSV files is an error", f"rc={done.returncode} {done.stderr.strip()}")
+
+    # Two varied keys, mean rows carrying CI columns.
+    sweep_a = work / "sweep-two-keys"
+    designs = synthetic_sweep(sweep_a, [("servers.count", ["2", "3", "4"]), ("sessions.store", ["memory", "redis"])],
+                              ["sticky", "round-robin"], replications=3, with_mean_rows=True, with_ci_columns=True)
+    done = run_plot(sweep_a)
+    results.check(done.returncode == 0, "plot.py on a two-key sweep", done.stderr.strip())
+    for field in MAIN_FIELDS:
+        check_png(results, sweep_a / "plots" / f"sweep-{field}.png", SWEEP_PX, expected_colours(designs))
+
+    # One categorical key, mean rows without CI columns: the plotter computes the CI.
+    sweep_b = work / "sweep-categorical"
+    designs = synthetic_sweep(sweep_b, [("clients.arrival_rate", ["10/s", "20/s", "40/s"])],
+                              ["sticky-memory", "shared-redis", "stateless-jwt"], replications=4,
+                              with_mean_rows=True, with_ci_columns=False)
+    done = run_plot(sweep_b)
+    results.check(done.returncode == 0, "plot.py on a categorical sweep without CI columns", done.stderr.strip())
+    for field in MAIN_FIELDS:
+        check_png(results, sweep_b / "plots" / f"sweep-{field}.png", SWEEP_PX, expected_colours(designs))
+
+    # One replication, no mean rows.
+    sweep_c = work / "sweep-single"
+    designs = synthetic_sweep(sweep_c, [("servers.count", ["1", "2", "4", "8"])], ["only"], replications=1,
+                              with_mean_rows=False, with_ci_columns=False)
+    done = run_plot(sweep_c)
+    results.check(done.returncode == 0, "plot.py on a one-replication sweep", done.stderr.strip())
+    for field in MAIN_FIELDS:
+        check_png(results, sweep_c / "plots" / f"sweep-{field}.png", SWEEP_PX, expected_colours(designs))
+
+
+def check_real_run(results, work):
+    statesim = os.environ.get("STATESIM", "")
+    if not (statesim and os.path.isfile(statesim) and os.access(statesim, os.X_OK)):
+        print("note: STATESIM is not an executable: real-run check skipped")
+        return
+    scenario = REPO / "scenarios" / "crash-sticky-memory.yaml"
+    if not scenario.is_file():
+        shipped = sorted((REPO / "scenarios").glob("*.yaml"))
+        if not results.check(bool(shipped), "a scenario is shipped in scenarios/"):
+            return
+        scenario = shipped[0]
+    out = work / "real"
+    done = subprocess.run([statesim, "run", str(scenario), "--out", str(out), "--seed", "1"],
+                          capture_output=True, text=True, timeout=1500)
+    if not results.check(done.returncode == 0, f"statesim run {scenario.name}", done.stderr.strip()[-2000:]):
+        return
+    done = run_plot(out)
+    results.check(done.returncode == 0, f"plot.py on the output of {scenario.name}", done.stderr.strip())
+    header = (out / "summary.csv").read_text(encoding="utf-8").splitlines()
+    design_column = header[0].split(",").index("design")
+    designs = sorted({line.split(",")[design_column].strip('"') for line in header[1:] if line.strip()})
+    results.check(bool(designs), "summary.csv lists at least one design")
+    # In a real run a design may have no disruption at all (a flat line at 0 hidden by others).
+    check_run_charts(results, out / "plots", designs, all_designs_in_timelines=False)
+
+
+def main():
+    results = Results()
+    keep = os.environ.get("STATESIM_KEEP_PLOTS")  # a folder to keep the charts in, to look at them
+    with tempfile.TemporaryDirectory(prefix="statesim-plots-") as temporary:
+        work = Path(keep) if keep else Path(temporary)
+        work.mkdir(parents=True, exist_ok=True)
+        check_helpers(results)
+        check_synthetic(results, work)
+        check_real_run(results, work)
+    print(f"{results.passed} passed, {results.failed} failed")
+    return 0 if results.failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
