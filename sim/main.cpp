@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "cli/commands.hpp"
+#include "cli/sweep.hpp"
 #include "engine/runner.hpp"
 #include "scenario/loader.hpp"
 
@@ -36,6 +37,9 @@ int main(int argc, char** argv) {
   auto* check = app.add_subcommand("check", "Validate a scenario and print it fully resolved; nothing is simulated");
   check->add_option("FILE", scenario_path, "Scenario file (YAML)")->required();
 
+  cli::SweepOptions sweep_options;
+  auto* sweep = cli::add_sweep_command(app, sweep_options, cores);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -46,6 +50,7 @@ int main(int argc, char** argv) {
   try {
     if (*check) return cli::check_command(scenario_path);
     if (*run) return cli::run_command(scenario_path, options);
+    if (*sweep) return cli::sweep_command(sweep_options);
     cli::RunOptions lesson;
     lesson.jobs = cores;
     return cli::run_command("", lesson);

@@ -1037,9 +1037,12 @@ class Simulation {
 
   void apply(const CrashEvent& crash) {
     if (const int* s = std::get_if<int>(&crash.target)) {
+      // The server's own count of the sessions it holds, kept apart from the loss count so
+      // that the two bookkeepings can be checked against each other.
+      const std::int64_t held = servers_[*s].resident_sessions;
       const std::int64_t lost = crash_server(*s);
       add_event_row("crash", server_name(*s), lost,
-                    fmt::format("{} requests in the server failed", last_reset_count_));
+                    fmt::format("held {} sessions; {} requests in it failed", held, last_reset_count_));
       return;
     }
     add_event_row("crash", "store", 0, "store crashes are not modelled yet");

@@ -16,7 +16,8 @@ inline constexpr const char* kExpectationForm =
 
 // Parses `text` against the known design names; on failure returns nullopt and says why in
 // `problem`.
-std::optional<Expectation> read_expectation(const std::string& text, const std::vector<std::string>& design_names,
+std::optional<Expectation> read_expectation(const std::string& text,
+                                            const std::vector<std::string>& design_names,
                                             std::string& problem);
 
 }  // namespace statesim

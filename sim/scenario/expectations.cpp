@@ -1,8 +1,8 @@
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
-
-#include <fmt/format.h>
 
 #include "scenario/expectation_parser.hpp"
 #include "scenario/message_text.hpp"
@@ -18,14 +18,19 @@ bool is_name_char(char c, bool underscore) {
 }  // namespace
 
 const std::vector<std::string>& expectation_fields() {
-  static const std::vector<std::string> fields = {
-      "sessions_started", "sessions_ended",     "sessions_lost",      "sessions_active",
-      "forced_logouts",   "users_affected",     "requests",           "ok",
-      "failed",           "forced",             "failed_reset",       "failed_server_down",
-      "failed_overload",  "failed_store_down",  "failed_timeout",     "failed_no_server",
-      "latency_mean_ms",  "latency_p50_ms",     "latency_p95_ms",     "latency_p99_ms",
-      "latency_max_ms",   "throughput_rps",     "cpu_utilization",    "store_ops",
-      "revoked_accepted"};
+  static const std::vector<std::string> fields = {"sessions_started", "sessions_ended",
+                                                  "sessions_lost",    "sessions_active",
+                                                  "forced_logouts",   "users_affected",
+                                                  "requests",         "ok",
+                                                  "failed",           "forced",
+                                                  "failed_reset",     "failed_server_down",
+                                                  "failed_overload",  "failed_store_down",
+                                                  "failed_timeout",   "failed_no_server",
+                                                  "latency_mean_ms",  "latency_p50_ms",
+                                                  "latency_p95_ms",   "latency_p99_ms",
+                                                  "latency_max_ms",   "throughput_rps",
+                                                  "cpu_utilization",  "store_ops",
+                                                  "revoked_accepted"};
   return fields;
 }
 
@@ -40,7 +45,8 @@ bool Expectation::holds(double actual) const {
   return false;
 }
 
-std::optional<Expectation> read_expectation(const std::string& text, const std::vector<std::string>& design_names,
+std::optional<Expectation> read_expectation(const std::string& text,
+                                            const std::vector<std::string>& design_names,
                                             std::string& problem) {
   Expectation result;
   result.text = text;
@@ -84,15 +90,17 @@ std::optional<Expectation> read_expectation(const std::string& text, const std::
   }
   if (negative) result.value = -result.value;
   if (std::find(design_names.begin(), design_names.end(), result.design) == design_names.end()) {
-    problem = fmt::format("unknown design {} (designs: {})", quote_value(result.design), join_names(design_names));
+    problem =
+        fmt::format("unknown design {} (designs: {})", quote_value(result.design), join_names(design_names));
     return std::nullopt;
   }
   const auto& fields = expectation_fields();
   if (std::find(fields.begin(), fields.end(), result.field) == fields.end()) {
     const std::string suggestion = closest_name(result.field, fields);
-    problem = suggestion.empty() ? fmt::format("unknown field {} (fields: {})", quote_value(result.field), join_names(fields))
-                                 : fmt::format("unknown field {} (did you mean {}?)", quote_value(result.field),
-                                               quote_value(suggestion));
+    problem = suggestion.empty() ? fmt::format("unknown field {} (fields: {})", quote_value(result.field),
+                                               join_names(fields))
+                                 : fmt::format("unknown field {} (did you mean {}?)",
+                                               quote_value(result.field), quote_value(suggestion));
     return std::nullopt;
   }
   return result;
@@ -107,7 +115,8 @@ std::vector<Expectation> parse_expectations(const Scenario& scenario) {
     if (auto expectation = read_expectation(text, design_names, problem)) {
       result.push_back(std::move(*expectation));
     } else {
-      throw ScenarioError(fmt::format("{}: expect: {}: {}", scenario.source_path, quote_value(text), problem));
+      throw ScenarioError(
+          fmt::format("{}: expect: {}: {}", scenario.source_path, quote_value(text), problem));
     }
   }
   return result;

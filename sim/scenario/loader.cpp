@@ -4,6 +4,8 @@
 // relate several sections run once per design, after merging, and point at the key responsible.
 #include "scenario/loader.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
@@ -14,8 +16,6 @@
 #include <limits>
 #include <optional>
 #include <utility>
-
-#include <fmt/format.h>
 
 #include "scenario/expectation_parser.hpp"
 #include "scenario/message_text.hpp"
@@ -36,10 +36,14 @@ using yaml_tree::TreeError;
 
 std::string describe(const Node& node) {
   switch (node.kind) {
-    case Node::Kind::null: return "nothing";
-    case Node::Kind::scalar: return quote_value(node.text);
-    case Node::Kind::sequence: return node.items.empty() ? "an empty list" : "a list";
-    case Node::Kind::map: return node.entries.empty() ? "an empty map" : "a map";
+    case Node::Kind::null:
+      return "nothing";
+    case Node::Kind::scalar:
+      return quote_value(node.text);
+    case Node::Kind::sequence:
+      return node.items.empty() ? "an empty list" : "a list";
+    case Node::Kind::map:
+      return node.entries.empty() ? "an empty map" : "a map";
   }
   return "nothing";
 }
@@ -59,7 +63,9 @@ std::string child_path(const std::string& parent, std::string_view key) {
   return parent.empty() ? std::string(key) : fmt::format("{}.{}", parent, key);
 }
 
-std::string item_path(const std::string& parent, std::size_t index) { return fmt::format("{}[{}]", parent, index); }
+std::string item_path(const std::string& parent, std::size_t index) {
+  return fmt::format("{}[{}]", parent, index);
+}
 
 // ---------------------------------------------------------------------------------------------
 // A YAML map with a fixed set of keys
@@ -81,7 +87,8 @@ class Section {
         hint = suggestion.empty() ? fmt::format("valid keys: {}", join_names(keys_))
                                   : fmt::format("did you mean {}?", quote_value(suggestion));
       }
-      fail(entry.key.position, child_path(path_, key), fmt::format("unknown key {} ({})", quote_value(key), hint));
+      fail(entry.key.position, child_path(path_, key),
+           fmt::format("unknown key {} ({})", quote_value(key), hint));
     }
   }
 
@@ -150,15 +157,15 @@ std::int64_t read_integer(const Node& node, const std::string& path, std::int64_
   const std::string& text = node.text;
   const std::size_t digits_start = !text.empty() && text[0] == '-' ? 1 : 0;
   const std::string digits = text.substr(digits_start);
-  const bool well_formed = !digits.empty() && std::all_of(digits.begin(), digits.end(), [](char c) {
-    return c >= '0' && c <= '9';
-  });
+  const bool well_formed = !digits.empty() && std::all_of(digits.begin(), digits.end(),
+                                                          [](char c) { return c >= '0' && c <= '9'; });
   if (!well_formed) fail_expected(node, path, expected);
   if (digits.size() > 1 && digits[0] == '0')
     fail_expected(node, path, expected, "leading zeros are not allowed: 010 would read as octal in YAML");
   std::int64_t value = 0;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size()) fail_expected(node, path, expected, "too large");
+  if (error != std::errc() || end != text.data() + text.size())
+    fail_expected(node, path, expected, "too large");
   if (value < min) fail_expected(node, path, expected);
   if (value > max) fail_expected(node, path, expected, max >= INT_MAX ? "too large" : "");
   return value;
@@ -179,7 +186,8 @@ std::uint64_t read_seed(const Node& node, const std::string& path) {
     fail_expected(node, path, kExpected, "leading zeros are not allowed: 010 would read as octal in YAML");
   std::uint64_t value = 0;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size()) fail_expected(node, path, kExpected, "too large");
+  if (error != std::errc() || end != text.data() + text.size())
+    fail_expected(node, path, kExpected, "too large");
   return value;
 }
 
@@ -248,7 +256,8 @@ Enum read_choice(const Node& node, const std::string& path, const Choices<Enum>&
   for (const auto& [name, value] : choices)
     if (name == node.text) return value;
   const std::string suggestion = closest_name(node.text, names);
-  fail_expected(node, path, expected, suggestion.empty() ? "" : fmt::format("did you mean {}?", quote_value(suggestion)));
+  fail_expected(node, path, expected,
+                suggestion.empty() ? "" : fmt::format("did you mean {}?", quote_value(suggestion)));
 }
 
 const Choices<LbPolicy> kPolicies = {{"round_robin", LbPolicy::round_robin},
@@ -281,9 +290,9 @@ Origin origin_of(const Node& node, const std::string& path) { return Origin{node
 
 struct EventDraft {
   ScheduledEvent event;
-  std::string action;       // crash, restart, deploy, scale, revoke, traffic
-  Origin action_origin;     // the action's value
-  std::string target;       // crash/restart: the name as written
+  std::string action;    // crash, restart, deploy, scale, revoke, traffic
+  Origin action_origin;  // the action's value
+  std::string target;    // crash/restart: the name as written
   std::optional<Origin> scale_to, traffic_arrival_rate, traffic_users;
 };
 
@@ -306,7 +315,8 @@ struct LoadContext {
 // ---------------------------------------------------------------------------------------------
 // Sections. Each applies only the keys present, over what the draft already holds.
 
-void apply_platform(const Node& node, const std::string& path, DesignDraft& draft, const LoadContext& context) {
+void apply_platform(const Node& node, const std::string& path, DesignDraft& draft,
+                    const LoadContext& context) {
   const Section section(node, path, {"file"});
   if (const Node* file = section.get("file")) {
     constexpr std::string_view kExpected = "the path of a SimGrid platform file";
@@ -336,29 +346,36 @@ void apply_network(const Node& node, const std::string& path, DesignDraft& draft
     network.client_latency_s = read_duration(*value, section.path("client_latency"), Lowest::zero);
   if (const Node* value = section.get("internal_latency"))
     network.internal_latency_s = read_duration(*value, section.path("internal_latency"), Lowest::zero);
-  if (const Node* value = section.get("bandwidth")) network.bandwidth_Bps = read_bandwidth(*value, section.path("bandwidth"));
+  if (const Node* value = section.get("bandwidth"))
+    network.bandwidth_Bps = read_bandwidth(*value, section.path("bandwidth"));
 }
 
-std::vector<RequestKind> read_request_kinds(const Node& node, const std::string& path, const LoadContext& context) {
-  constexpr std::string_view kExpected = "a list of request kinds such as [{name: page, weight: 1, cpu: exp(5ms)}]";
+std::vector<RequestKind> read_request_kinds(const Node& node, const std::string& path,
+                                            const LoadContext& context) {
+  constexpr std::string_view kExpected =
+      "a list of request kinds such as [{name: page, weight: 1, cpu: exp(5ms)}]";
   if (node.kind != Node::Kind::sequence) fail_expected(node, path, kExpected);
   if (node.items.empty()) fail_expected(node, path, kExpected, "at least one kind is needed");
   if (node.items.size() > context.limits.max_request_kinds)
     fail(node.position, path,
-         fmt::format("{} request kinds is above the limit of {}", node.items.size(), context.limits.max_request_kinds));
+         fmt::format("{} request kinds is above the limit of {}", node.items.size(),
+                     context.limits.max_request_kinds));
   std::vector<RequestKind> kinds;
   for (std::size_t i = 0; i < node.items.size(); ++i) {
     const Section section(node.items[i], item_path(path, i), {"name", "weight", "cpu", "writes_session"});
     RequestKind kind;
     const Node& name = section.require("name");
-    constexpr std::string_view kNameExpected = "a name of lowercase letters, digits, '_' and '-' ([a-z0-9_-]+)";
+    constexpr std::string_view kNameExpected =
+        "a name of lowercase letters, digits, '_' and '-' ([a-z0-9_-]+)";
     kind.name = require_scalar(name, section.path("name"), kNameExpected).text;
     if (!matches_name(kind.name, true)) fail_expected(name, section.path("name"), kNameExpected);
     for (std::size_t earlier = 0; earlier < kinds.size(); ++earlier)
       if (kinds[earlier].name == kind.name)
         fail(name.position, section.path("name"),
-             fmt::format("duplicate request name {} (already used by {})", quote_value(kind.name), item_path(path, earlier)));
-    if (const Node* value = section.get("weight")) kind.weight = read_positive_number(*value, section.path("weight"));
+             fmt::format("duplicate request name {} (already used by {})", quote_value(kind.name),
+                         item_path(path, earlier)));
+    if (const Node* value = section.get("weight"))
+      kind.weight = read_positive_number(*value, section.path("weight"));
     if (const Node* value = section.get("cpu")) kind.cpu_s = read_distribution(*value, section.path("cpu"));
     if (const Node* value = section.get("writes_session"))
       kind.writes_session = read_bool(*value, section.path("writes_session"));
@@ -367,11 +384,12 @@ std::vector<RequestKind> read_request_kinds(const Node& node, const std::string&
   return kinds;
 }
 
-void apply_clients(const Node& node, const std::string& path, DesignDraft& draft, const LoadContext& context) {
+void apply_clients(const Node& node, const std::string& path, DesignDraft& draft,
+                   const LoadContext& context) {
   const Section section(node, path,
-                        {"arrival_rate", "users", "relogin_after", "ramp_up", "session_duration", "think_time",
-                         "ip_pool", "request_bytes", "response_bytes", "timeout", "retries", "retry_backoff",
-                         "on_forced_logout", "requests"});
+                        {"arrival_rate", "users", "relogin_after", "ramp_up", "session_duration",
+                         "think_time", "ip_pool", "request_bytes", "response_bytes", "timeout", "retries",
+                         "retry_backoff", "on_forced_logout", "requests"});
   ClientSpec& clients = draft.design.clients;
   if (const Node* value = section.get("arrival_rate")) {
     clients.arrival_rate_per_s = read_rate(*value, section.path("arrival_rate"), Lowest::above_zero);
@@ -391,15 +409,19 @@ void apply_clients(const Node& node, const std::string& path, DesignDraft& draft
   }
   if (const Node* value = section.get("session_duration"))
     clients.session_duration_s = read_distribution(*value, section.path("session_duration"));
-  if (const Node* value = section.get("think_time")) clients.think_time_s = read_distribution(*value, section.path("think_time"));
+  if (const Node* value = section.get("think_time"))
+    clients.think_time_s = read_distribution(*value, section.path("think_time"));
   if (const Node* value = section.get("ip_pool"))
-    clients.ip_pool = read_integer(*value, section.path("ip_pool"), 0, std::numeric_limits<std::int64_t>::max());
-  if (const Node* value = section.get("request_bytes")) clients.request_bytes = read_size(*value, section.path("request_bytes"));
+    clients.ip_pool =
+        read_integer(*value, section.path("ip_pool"), 0, std::numeric_limits<std::int64_t>::max());
+  if (const Node* value = section.get("request_bytes"))
+    clients.request_bytes = read_size(*value, section.path("request_bytes"));
   if (const Node* value = section.get("response_bytes"))
     clients.response_bytes = read_size(*value, section.path("response_bytes"));
   if (const Node* value = section.get("timeout"))
     clients.timeout_s = read_duration(*value, section.path("timeout"), Lowest::above_zero);
-  if (const Node* value = section.get("retries")) clients.retries = read_int(*value, section.path("retries"), 0);
+  if (const Node* value = section.get("retries"))
+    clients.retries = read_int(*value, section.path("retries"), 0);
   if (const Node* value = section.get("retry_backoff"))
     clients.retry_backoff_s = read_duration(*value, section.path("retry_backoff"), Lowest::zero);
   if (const Node* value = section.get("on_forced_logout"))
@@ -408,25 +430,31 @@ void apply_clients(const Node& node, const std::string& path, DesignDraft& draft
     clients.requests = read_request_kinds(*value, section.path("requests"), context);
 }
 
-void apply_load_balancer(const Node& node, const std::string& path, DesignDraft& draft, const LoadContext& context) {
+void apply_load_balancer(const Node& node, const std::string& path, DesignDraft& draft,
+                         const LoadContext& context) {
   const Section section(node, path, {"policy", "health_check", "virtual_nodes"});
   LoadBalancerSpec& balancer = draft.design.load_balancer;
-  if (const Node* value = section.get("policy")) balancer.policy = read_choice(*value, section.path("policy"), kPolicies);
+  if (const Node* value = section.get("policy"))
+    balancer.policy = read_choice(*value, section.path("policy"), kPolicies);
   if (const Node* value = section.get("health_check")) {
-    const Section health(*value, section.path("health_check"), {"interval", "unhealthy_after", "healthy_after"});
+    const Section health(*value, section.path("health_check"),
+                         {"interval", "unhealthy_after", "healthy_after"});
     HealthCheckSpec& check = balancer.health_check;
     if (const Node* item = health.get("interval"))
       check.interval_s = read_duration(*item, health.path("interval"), Lowest::above_zero);
     if (const Node* item = health.get("unhealthy_after"))
       check.unhealthy_after = read_int(*item, health.path("unhealthy_after"), 1);
-    if (const Node* item = health.get("healthy_after")) check.healthy_after = read_int(*item, health.path("healthy_after"), 1);
+    if (const Node* item = health.get("healthy_after"))
+      check.healthy_after = read_int(*item, health.path("healthy_after"), 1);
   }
   if (const Node* value = section.get("virtual_nodes"))
-    balancer.virtual_nodes = read_int(*value, section.path("virtual_nodes"), 1, context.limits.max_virtual_nodes);
+    balancer.virtual_nodes =
+        read_int(*value, section.path("virtual_nodes"), 1, context.limits.max_virtual_nodes);
 }
 
 void apply_servers(const Node& node, const std::string& path, DesignDraft& draft, const LoadContext&) {
-  const Section section(node, path, {"count", "max", "cores", "speed", "workers", "queue_limit", "startup_time"});
+  const Section section(node, path,
+                        {"count", "max", "cores", "speed", "workers", "queue_limit", "startup_time"});
   ServerSpec& servers = draft.design.servers;
   if (const Node* value = section.get("count")) {
     servers.count = read_int(*value, section.path("count"), 1);
@@ -437,13 +465,15 @@ void apply_servers(const Node& node, const std::string& path, DesignDraft& draft
     draft.servers_max = origin_of(*value, section.path("max"));
   }
   if (const Node* value = section.get("cores")) servers.cores = read_int(*value, section.path("cores"), 1);
-  if (const Node* value = section.get("speed")) servers.speed = read_positive_number(*value, section.path("speed"));
+  if (const Node* value = section.get("speed"))
+    servers.speed = read_positive_number(*value, section.path("speed"));
   if (const Node* value = section.get("workers")) {
     servers.workers = read_int(*value, section.path("workers"), 1);
     draft.servers_workers = origin_of(*value, section.path("workers"));
   }
   if (const Node* value = section.get("queue_limit"))
-    servers.queue_limit = read_integer(*value, section.path("queue_limit"), 0, std::numeric_limits<std::int64_t>::max());
+    servers.queue_limit =
+        read_integer(*value, section.path("queue_limit"), 0, std::numeric_limits<std::int64_t>::max());
   if (const Node* value = section.get("startup_time"))
     servers.startup_time_s = read_duration(*value, section.path("startup_time"), Lowest::zero);
 }
@@ -451,15 +481,18 @@ void apply_servers(const Node& node, const std::string& path, DesignDraft& draft
 void apply_sessions(const Node& node, const std::string& path, DesignDraft& draft, const LoadContext&) {
   const Section section(node, path, {"store", "ttl", "login_cpu", "redis", "database", "jwt"});
   SessionSpec& sessions = draft.design.sessions;
-  if (const Node* value = section.get("store")) sessions.store = read_choice(*value, section.path("store"), kStores);
-  if (const Node* value = section.get("ttl")) sessions.ttl_s = read_duration(*value, section.path("ttl"), Lowest::above_zero);
+  if (const Node* value = section.get("store"))
+    sessions.store = read_choice(*value, section.path("store"), kStores);
+  if (const Node* value = section.get("ttl"))
+    sessions.ttl_s = read_duration(*value, section.path("ttl"), Lowest::above_zero);
   if (const Node* value = section.get("login_cpu"))
     sessions.login_cpu_s = read_duration(*value, section.path("login_cpu"), Lowest::zero);
   if (const Node* value = section.get("redis")) {
     const Section redis(*value, section.path("redis"),
                         {"op_time", "persistence", "snapshot_interval", "replica", "failover_time"});
     RedisSpec& spec = sessions.redis;
-    if (const Node* item = redis.get("op_time")) spec.op_time_s = read_duration(*item, redis.path("op_time"), Lowest::zero);
+    if (const Node* item = redis.get("op_time"))
+      spec.op_time_s = read_duration(*item, redis.path("op_time"), Lowest::zero);
     if (const Node* item = redis.get("persistence"))
       spec.persistence = read_choice(*item, redis.path("persistence"), kPersistence);
     if (const Node* item = redis.get("snapshot_interval"))
@@ -480,17 +513,21 @@ void apply_sessions(const Node& node, const std::string& path, DesignDraft& draf
     JwtSpec& spec = sessions.jwt;
     if (const Node* item = jwt.get("verify_cpu"))
       spec.verify_cpu_s = read_duration(*item, jwt.path("verify_cpu"), Lowest::zero);
-    if (const Node* item = jwt.get("token_bytes")) spec.token_bytes = read_size(*item, jwt.path("token_bytes"));
-    if (const Node* item = jwt.get("expiry")) spec.expiry_s = read_duration(*item, jwt.path("expiry"), Lowest::above_zero);
+    if (const Node* item = jwt.get("token_bytes"))
+      spec.token_bytes = read_size(*item, jwt.path("token_bytes"));
+    if (const Node* item = jwt.get("expiry"))
+      spec.expiry_s = read_duration(*item, jwt.path("expiry"), Lowest::above_zero);
     if (const Node* item = jwt.get("denylist")) spec.denylist = read_bool(*item, jwt.path("denylist"));
   }
 }
 
 void apply_autoscale(const Node& node, const std::string& path, DesignDraft& draft, const LoadContext&) {
-  const Section section(node, path, {"metric", "target", "min", "max", "interval", "cooldown", "scale_in_drain"});
+  const Section section(node, path,
+                        {"metric", "target", "min", "max", "interval", "cooldown", "scale_in_drain"});
   AutoscaleSpec& autoscale = draft.design.autoscale;
   autoscale.enabled = true;
-  if (const Node* value = section.get("metric")) read_choice(*value, section.path("metric"), kAutoscaleMetrics);
+  if (const Node* value = section.get("metric"))
+    read_choice(*value, section.path("metric"), kAutoscaleMetrics);
   if (const Node* value = section.get("target"))
     autoscale.target = read_fraction(*value, section.path("target"), Lowest::above_zero);
   if (const Node* value = section.get("min")) {
@@ -519,8 +556,9 @@ EventDraft read_event(const Node& node, const std::string& path, const LoadConte
   const Node& at = section.require("at");
   draft.event.at_s = read_duration(at, section.path("at"), Lowest::zero);
   if (draft.event.at_s > context.duration_s)
-    fail_expected(at, section.path("at"),
-                  fmt::format("a time between 0s and the duration ({})", format_duration(context.duration_s)));
+    fail_expected(
+        at, section.path("at"),
+        fmt::format("a time between 0s and the duration ({})", format_duration(context.duration_s)));
 
   const MapEntry* action = nullptr;
   for (const auto& entry : node.entries) {
@@ -544,7 +582,8 @@ EventDraft read_event(const Node& node, const std::string& path, const LoadConte
     const Section deploy(value, action_path, {"batch", "drain"});
     DeployEvent event;
     if (const Node* item = deploy.get("batch")) event.batch = read_int(*item, deploy.path("batch"), 1);
-    if (const Node* item = deploy.get("drain")) event.drain_s = read_duration(*item, deploy.path("drain"), Lowest::zero);
+    if (const Node* item = deploy.get("drain"))
+      event.drain_s = read_duration(*item, deploy.path("drain"), Lowest::zero);
     draft.event.action = event;
   } else if (draft.action == "scale") {
     const Section scale(value, action_path, {"to", "drain"});
@@ -552,7 +591,8 @@ EventDraft read_event(const Node& node, const std::string& path, const LoadConte
     const Node& to = scale.require("to");
     event.to = read_int(to, scale.path("to"), 1);
     draft.scale_to = origin_of(to, scale.path("to"));
-    if (const Node* item = scale.get("drain")) event.drain_s = read_duration(*item, scale.path("drain"), Lowest::zero);
+    if (const Node* item = scale.get("drain"))
+      event.drain_s = read_duration(*item, scale.path("drain"), Lowest::zero);
     draft.event.action = event;
   } else if (draft.action == "revoke") {
     draft.event.action = RevokeEvent{read_fraction(value, action_path, Lowest::zero)};
@@ -569,7 +609,8 @@ EventDraft read_event(const Node& node, const std::string& path, const LoadConte
       event.users = read_integer(*item, traffic.path("users"), 0, std::numeric_limits<std::int64_t>::max());
       draft.traffic_users = origin_of(*item, traffic.path("users"));
     }
-    if (const Node* item = traffic.get("think_time")) event.think_time_s = read_distribution(*item, traffic.path("think_time"));
+    if (const Node* item = traffic.get("think_time"))
+      event.think_time_s = read_distribution(*item, traffic.path("think_time"));
     draft.event.action = event;
   }
   return draft;
@@ -590,9 +631,9 @@ using SectionReader = void (*)(const Node&, const std::string&, DesignDraft&, co
 
 // The sections a design may override, in the order they are read.
 const std::vector<std::pair<std::string, SectionReader>> kDesignSections = {
-    {"platform", apply_platform}, {"network", apply_network},     {"clients", apply_clients},
+    {"platform", apply_platform},           {"network", apply_network}, {"clients", apply_clients},
     {"load_balancer", apply_load_balancer}, {"servers", apply_servers}, {"sessions", apply_sessions},
-    {"autoscale", apply_autoscale}, {"events", apply_events}};
+    {"autoscale", apply_autoscale},         {"events", apply_events}};
 
 void apply_design_sections(const Section& section, DesignDraft& draft, const LoadContext& context) {
   for (const auto& [key, apply] : kDesignSections)
@@ -625,7 +666,8 @@ class DesignChecker {
   [[noreturn]] void fail_at(const Origin& origin, const std::string& message) const {
     const bool in_this_design = origin.path.rfind("designs[", 0) == 0;
     if (explicit_designs_ && !in_this_design)
-      fail(origin.position, origin.path, fmt::format("{} (in design {})", message, quote_value(design_.name)));
+      fail(origin.position, origin.path,
+           fmt::format("{} (in design {})", message, quote_value(design_.name)));
     fail(origin.position, origin.path, message);
   }
 
@@ -638,8 +680,8 @@ class DesignChecker {
     if (!draft_.servers_max) {
       servers.max = servers.count;
     } else if (servers.max < servers.count) {
-      fail_at(*draft_.servers_max,
-              fmt::format("expected a whole number >= servers.count ({}), got {}", servers.count, servers.max));
+      fail_at(*draft_.servers_max, fmt::format("expected a whole number >= servers.count ({}), got {}",
+                                               servers.count, servers.max));
     }
     if (servers.max > context_.limits.max_servers)
       fail_at(origin_or_start(draft_.servers_max ? draft_.servers_max : draft_.servers_count),
@@ -657,8 +699,9 @@ class DesignChecker {
     if (clients.workload == Workload::open) {
       for (const auto* closed_only : {&draft_.relogin_after, &draft_.ramp_up})
         if (*closed_only)
-          fail_at(**closed_only, "applies only to a closed workload (clients.users), this design has an open "
-                                 "one (clients.arrival_rate)");
+          fail_at(**closed_only,
+                  "applies only to a closed workload (clients.users), this design has an open "
+                  "one (clients.arrival_rate)");
       check_open_sessions(clients.arrival_rate_per_s, origin_or_start(draft_.arrival_rate));
     } else {
       check_users(clients.users, *draft_.users);
@@ -668,8 +711,9 @@ class DesignChecker {
   void check_open_sessions(double rate, const Origin& origin) const {
     const double sessions = rate * context_.duration_s;
     if (sessions > context_.limits.max_open_sessions)
-      fail_at(origin, fmt::format("{} over {} is {:.0f} sessions, above the limit of {:.0f}", format_rate(rate),
-                                  format_duration(context_.duration_s), sessions, context_.limits.max_open_sessions));
+      fail_at(origin,
+              fmt::format("{} over {} is {:.0f} sessions, above the limit of {:.0f}", format_rate(rate),
+                          format_duration(context_.duration_s), sessions, context_.limits.max_open_sessions));
   }
 
   void check_users(std::int64_t users, const Origin& origin) const {
@@ -685,10 +729,11 @@ class DesignChecker {
     if (!draft_.autoscale_max) {
       autoscale.max = std::min(autoscale.max, pool);
     } else if (autoscale.max > pool) {
-      fail_at(*draft_.autoscale_max,
-              fmt::format("expected at most servers.max ({}), got {}: the autoscaler starts hosts of the pool, "
-                          "raise servers.max",
-                          pool, autoscale.max));
+      fail_at(
+          *draft_.autoscale_max,
+          fmt::format("expected at most servers.max ({}), got {}: the autoscaler starts hosts of the pool, "
+                      "raise servers.max",
+                      pool, autoscale.max));
     }
     if (!draft_.autoscale_min) {
       autoscale.min = std::min(autoscale.min, autoscale.max);
@@ -710,8 +755,9 @@ class DesignChecker {
       const int number = std::stoi(name.substr(kPrefix.size()));
       if (number <= pool) return number - 1;
     }
-    fail_at(event.action_origin, fmt::format("expected a server app-1 .. app-{} (servers.max is {}) or store, got {}",
-                                             pool, pool, quote_value(name)));
+    fail_at(event.action_origin,
+            fmt::format("expected a server app-1 .. app-{} (servers.max is {}) or store, got {}", pool, pool,
+                        quote_value(name)));
   }
 
   void check_events() {
@@ -728,9 +774,10 @@ class DesignChecker {
         const std::size_t index = std::holds_alternative<int>(target) ? std::get<int>(target) : store_index;
         if (event.action == "crash") {
           if (down_since[index])
-            fail_at(event.action_origin,
-                    fmt::format("{} is already down at {} (crashed at {}): restart it before crashing it again",
-                                event.target, format_duration(at), format_duration(*down_since[index])));
+            fail_at(
+                event.action_origin,
+                fmt::format("{} is already down at {} (crashed at {}): restart it before crashing it again",
+                            event.target, format_duration(at), format_duration(*down_since[index])));
           down_since[index] = at;
           event.event.action = CrashEvent{target};
         } else {
@@ -743,9 +790,11 @@ class DesignChecker {
       } else if (event.action == "scale") {
         const int to = std::get<ScaleEvent>(event.event.action).to;
         if (to > design_.servers.max)
-          fail_at(*event.scale_to, fmt::format("expected at most servers.max ({}), got {}", design_.servers.max, to));
+          fail_at(*event.scale_to,
+                  fmt::format("expected at most servers.max ({}), got {}", design_.servers.max, to));
         if (design_.autoscale.enabled && to < design_.autoscale.min)
-          fail_at(*event.scale_to, fmt::format("expected at least autoscale.min ({}), got {}", design_.autoscale.min, to));
+          fail_at(*event.scale_to,
+                  fmt::format("expected at least autoscale.min ({}), got {}", design_.autoscale.min, to));
       } else if (event.action == "traffic") {
         const auto& traffic = std::get<TrafficEvent>(event.event.action);
         const bool open = design_.clients.workload == Workload::open;
@@ -757,7 +806,8 @@ class DesignChecker {
           fail_at(*event.traffic_users,
                   "applies only to a closed workload (clients.users), this design has an open one "
                   "(clients.arrival_rate)");
-        if (traffic.arrival_rate_per_s) check_open_sessions(*traffic.arrival_rate_per_s, *event.traffic_arrival_rate);
+        if (traffic.arrival_rate_per_s)
+          check_open_sessions(*traffic.arrival_rate_per_s, *event.traffic_arrival_rate);
         if (traffic.users) check_users(*traffic.users, *event.traffic_users);
       }
       design_.events.push_back(event.event);
@@ -769,9 +819,9 @@ class DesignChecker {
 // The whole file
 
 const std::vector<std::string> kTopLevelKeys = {
-    "version", "name",     "description", "seed",    "duration",      "warmup",  "report_interval",
-    "replications", "expect", "platform", "network", "clients", "load_balancer", "servers",
-    "sessions", "autoscale", "events",  "designs"};
+    "version",         "name",         "description", "seed",      "duration", "warmup",
+    "report_interval", "replications", "expect",      "platform",  "network",  "clients",
+    "load_balancer",   "servers",      "sessions",    "autoscale", "events",   "designs"};
 
 std::string top_level_only_hint(const std::string& key) {
   const bool top_level = std::find(kTopLevelKeys.begin(), kTopLevelKeys.end(), key) != kTopLevelKeys.end();
@@ -785,6 +835,7 @@ std::vector<std::string> design_keys() {
 }
 
 std::string read_description(const Node& node, const std::string& path) {
+  if (node.kind == Node::Kind::null) return "";  // `description:` left empty
   std::string text = read_text(node, path);
   // A folded block (`description: >`) ends with a newline the report does not want.
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
@@ -793,10 +844,12 @@ std::string read_description(const Node& node, const std::string& path) {
 
 void read_scenario_settings(const Section& top, Scenario& scenario, LoadContext& context) {
   const Node& version = top.require("version");
-  if (read_int(version, "version", 0) != 1) fail_expected(version, "version", "1 (the only version of this format)");
+  if (read_int(version, "version", 0) != 1)
+    fail_expected(version, "version", "1 (the only version of this format)");
   scenario.version = 1;
   scenario.name = read_name(top.require("name"), "name");
-  if (const Node* value = top.get("description")) scenario.description = read_description(*value, "description");
+  if (const Node* value = top.get("description"))
+    scenario.description = read_description(*value, "description");
   if (const Node* value = top.get("seed")) scenario.seed = read_seed(*value, "seed");
 
   const Node& duration = top.require("duration");
@@ -810,7 +863,8 @@ void read_scenario_settings(const Section& top, Scenario& scenario, LoadContext&
   if (const Node* value = top.get("warmup")) {
     scenario.warmup_s = read_duration(*value, "warmup", Lowest::zero);
     if (scenario.warmup_s >= scenario.duration_s)
-      fail_expected(*value, "warmup", fmt::format("a duration shorter than the duration ({})", duration.text));
+      fail_expected(*value, "warmup",
+                    fmt::format("a duration shorter than the duration ({})", duration.text));
   }
   if (const Node* value = top.get("report_interval")) {
     scenario.report_interval_s = read_duration(*value, "report_interval", Lowest::above_zero);
@@ -833,7 +887,8 @@ void read_scenario_settings(const Section& top, Scenario& scenario, LoadContext&
 void read_designs(const Section& top, Scenario& scenario, const LoadContext& context) {
   DesignDraft base;
   base.start = origin_of(top.node(), "");
-  base.design.clients.requests = {RequestKind{"page", 1, Distribution{Distribution::Kind::exponential, 0.005, 0}, false}};
+  base.design.clients.requests = {
+      RequestKind{"page", 1, Distribution{Distribution::Kind::exponential, 0.005, 0}, false}};
   apply_design_sections(top, base, context);
 
   const Node* designs = top.get("designs");
@@ -844,7 +899,8 @@ void read_designs(const Section& top, Scenario& scenario, const LoadContext& con
     scenario.designs.push_back(DesignChecker(draft, false, context).finish());
     return;
   }
-  constexpr std::string_view kExpected = "a list of designs, each a map such as {name: shared-redis, sessions: {store: redis}}";
+  constexpr std::string_view kExpected =
+      "a list of designs, each a map such as {name: shared-redis, sessions: {store: redis}}";
   if (designs->kind != Node::Kind::sequence) fail_expected(*designs, "designs", kExpected);
   if (designs->items.empty()) fail_expected(*designs, "designs", kExpected, "at least one design is needed");
   const std::vector<std::string> keys = design_keys();
@@ -857,7 +913,8 @@ void read_designs(const Section& top, Scenario& scenario, const LoadContext& con
     for (std::size_t earlier = 0; earlier < scenario.designs.size(); ++earlier)
       if (scenario.designs[earlier].name == draft.design.name)
         fail(name.position, section.path("name"),
-             fmt::format("duplicate design name {} (already used by designs[{}])", quote_value(draft.design.name), earlier));
+             fmt::format("duplicate design name {} (already used by designs[{}])",
+                         quote_value(draft.design.name), earlier));
     if (const Node* value = section.get("description"))
       draft.design.description = read_description(*value, section.path("description"));
     apply_design_sections(section, draft, context);
@@ -877,7 +934,8 @@ void check_expectations(const Section& top, const Scenario& scenario) {
   }
 }
 
-Scenario build_scenario(const Node& root, const std::string& display_name, const LoadContext& initial_context) {
+Scenario build_scenario(const Node& root, const std::string& display_name,
+                        const LoadContext& initial_context) {
   const Section top(root, "", kTopLevelKeys);
   Scenario scenario;
   scenario.source_path = display_name;
@@ -890,8 +948,8 @@ Scenario build_scenario(const Node& root, const std::string& display_name, const
 
 }  // namespace
 
-Scenario load_scenario_text(const std::string& text, const std::string& display_name, const std::string& base_dir,
-                            const ScenarioLimits& limits) {
+Scenario load_scenario_text(const std::string& text, const std::string& display_name,
+                            const std::string& base_dir, const ScenarioLimits& limits) {
   LoadContext context;
   context.base_dir = base_dir.empty() ? "." : base_dir;
   context.limits = limits;
@@ -899,18 +957,21 @@ Scenario load_scenario_text(const std::string& text, const std::string& display_
     const Node root = yaml_tree::read_document(text);
     return build_scenario(root, display_name, context);
   } catch (const TreeError& error) {
-    throw ScenarioError(fmt::format("{}:{}:{}: {}{}", display_name, error.position.line, error.position.column,
-                                    error.path.empty() ? "" : error.path + ": ", error.what()));
+    throw ScenarioError(fmt::format("{}:{}:{}: {}{}", display_name, error.position.line,
+                                    error.position.column, error.path.empty() ? "" : error.path + ": ",
+                                    error.what()));
   }
 }
 
 Scenario load_scenario_file(const std::string& path, const ScenarioLimits& limits) {
   constexpr std::size_t kMaxFileBytes = 64 << 20;
   std::error_code error;
-  if (fs::is_directory(path, error)) throw ScenarioError(fmt::format("{}: cannot read: it is a directory", path));
+  if (fs::is_directory(path, error))
+    throw ScenarioError(fmt::format("{}: cannot read: it is a directory", path));
   const auto size = fs::file_size(path, error);
   if (!error && size > kMaxFileBytes)
-    throw ScenarioError(fmt::format("{}: cannot read: larger than {} MiB, not a scenario file", path, kMaxFileBytes >> 20));
+    throw ScenarioError(
+        fmt::format("{}: cannot read: larger than {} MiB, not a scenario file", path, kMaxFileBytes >> 20));
   std::ifstream input(path, std::ios::binary);
   if (!input) throw ScenarioError(fmt::format("{}: cannot read: {}", path, std::strerror(errno)));
   std::string text;
@@ -918,7 +979,8 @@ Scenario load_scenario_file(const std::string& path, const ScenarioLimits& limit
   while (input.read(buffer, sizeof buffer) || input.gcount() > 0) {
     text.append(buffer, static_cast<std::size_t>(input.gcount()));
     if (text.size() > kMaxFileBytes)
-      throw ScenarioError(fmt::format("{}: cannot read: larger than {} MiB, not a scenario file", path, kMaxFileBytes >> 20));
+      throw ScenarioError(
+          fmt::format("{}: cannot read: larger than {} MiB, not a scenario file", path, kMaxFileBytes >> 20));
   }
   if (input.bad()) throw ScenarioError(fmt::format("{}: cannot read: {}", path, std::strerror(errno)));
   const std::string base_dir = fs::path(path).parent_path().string();

@@ -24,15 +24,15 @@ class ScenarioError : public std::runtime_error {
 // Magnitudes above which a run would take days or exhaust memory: such a file is refused with
 // a message naming the value and the limit. A caller may raise them deliberately.
 struct ScenarioLimits {
-  std::int64_t max_users = 10'000'000;          // clients.users and traffic users
-  int max_servers = 10'000;                     // servers.max
-  double max_duration_s = 1e7;                  // duration
-  double max_buckets = 1e6;                     // duration / report_interval
-  double max_open_sessions = 1e8;               // arrival_rate * duration (open workload)
+  std::int64_t max_users = 10'000'000;  // clients.users and traffic users
+  int max_servers = 10'000;             // servers.max
+  double max_duration_s = 1e7;          // duration
+  double max_buckets = 1e6;             // duration / report_interval
+  double max_open_sessions = 1e8;       // arrival_rate * duration (open workload)
   int max_replications = 10'000;
-  std::size_t max_request_kinds = 1000;         // clients.requests
-  std::size_t max_events = 100'000;             // events of one list
-  int max_virtual_nodes = 10'000;               // load_balancer.virtual_nodes
+  std::size_t max_request_kinds = 1000;  // clients.requests
+  std::size_t max_events = 100'000;      // events of one list
+  int max_virtual_nodes = 10'000;        // load_balancer.virtual_nodes
 };
 
 // Reads and checks a file. `path` is shown in messages as given.
@@ -54,7 +54,7 @@ struct Expectation {
   std::string field;   // a summary field: sessions_lost, latency_p95_ms, ...
   std::string op;      // <, <=, >, >=, ==, !=
   double value = 0;
-  std::string text;    // the line as written
+  std::string text;                 // the line as written
   bool holds(double actual) const;  // false when `actual` is NaN
 };
 

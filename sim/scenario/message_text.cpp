@@ -1,9 +1,9 @@
 #include "scenario/message_text.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
-
-#include <fmt/format.h>
 
 namespace statesim {
 

@@ -1,10 +1,10 @@
 // The resolved scenario: every value the run uses, written as a scenario file that loads back
 // to the same Scenario. Keys come in a fixed order so that the text is byte-stable.
+#include <fmt/format.h>
+
 #include <string>
 #include <type_traits>
 #include <variant>
-
-#include <fmt/format.h>
 
 #include "scenario/loader.hpp"
 #include "scenario/units.hpp"
@@ -19,11 +19,21 @@ std::string yaml_quoted(const std::string& text) {
   for (const char c : text) {
     const auto byte = static_cast<unsigned char>(c);
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
       default:
         if (byte < 0x20 || byte == 0x7f) {
           out += fmt::format("\\x{:02x}", byte);
@@ -39,32 +49,46 @@ const char* bool_text(bool value) { return value ? "true" : "false"; }
 
 const char* policy_name(LbPolicy policy) {
   switch (policy) {
-    case LbPolicy::round_robin: return "round_robin";
-    case LbPolicy::random: return "random";
-    case LbPolicy::least_connections: return "least_connections";
-    case LbPolicy::power_of_two: return "power_of_two";
-    case LbPolicy::ip_hash: return "ip_hash";
-    case LbPolicy::consistent_hash: return "consistent_hash";
-    case LbPolicy::sticky_cookie: return "sticky_cookie";
+    case LbPolicy::round_robin:
+      return "round_robin";
+    case LbPolicy::random:
+      return "random";
+    case LbPolicy::least_connections:
+      return "least_connections";
+    case LbPolicy::power_of_two:
+      return "power_of_two";
+    case LbPolicy::ip_hash:
+      return "ip_hash";
+    case LbPolicy::consistent_hash:
+      return "consistent_hash";
+    case LbPolicy::sticky_cookie:
+      return "sticky_cookie";
   }
   return "round_robin";
 }
 
 const char* store_name(StoreKind store) {
   switch (store) {
-    case StoreKind::memory: return "memory";
-    case StoreKind::redis: return "redis";
-    case StoreKind::database: return "database";
-    case StoreKind::jwt: return "jwt";
+    case StoreKind::memory:
+      return "memory";
+    case StoreKind::redis:
+      return "redis";
+    case StoreKind::database:
+      return "database";
+    case StoreKind::jwt:
+      return "jwt";
   }
   return "memory";
 }
 
 const char* persistence_name(Persistence persistence) {
   switch (persistence) {
-    case Persistence::none: return "none";
-    case Persistence::aof: return "aof";
-    case Persistence::snapshot: return "snapshot";
+    case Persistence::none:
+      return "none";
+    case Persistence::aof:
+      return "aof";
+    case Persistence::snapshot:
+      return "snapshot";
   }
   return "none";
 }
@@ -77,7 +101,9 @@ std::string target_name(const EventTarget& target) {
 // Lines of block YAML at a given indentation.
 class Writer {
  public:
-  void line(int indent, const std::string& text) { out_ += std::string(static_cast<std::size_t>(indent), ' ') + text + "\n"; }
+  void line(int indent, const std::string& text) {
+    out_ += std::string(static_cast<std::size_t>(indent), ' ') + text + "\n";
+  }
   template <typename Value>
   void key(int indent, const char* name, const Value& value) {
     line(indent, fmt::format("{}: {}", name, value));
@@ -196,7 +222,8 @@ void write_event(Writer& w, int indent, const ScheduledEvent& event) {
           w.key(in, "revoke", format_fraction(action.fraction));
         } else {
           w.line(in, "traffic:");
-          if (action.arrival_rate_per_s) w.key(in + 2, "arrival_rate", format_rate(*action.arrival_rate_per_s));
+          if (action.arrival_rate_per_s)
+            w.key(in + 2, "arrival_rate", format_rate(*action.arrival_rate_per_s));
           if (action.users) w.key(in + 2, "users", *action.users);
           if (action.think_time_s) w.key(in + 2, "think_time", format_distribution(*action.think_time_s));
         }

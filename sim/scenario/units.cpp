@@ -1,5 +1,7 @@
 #include "scenario/units.hpp"
 
+#include <fmt/format.h>
+
 #include <array>
 #include <cctype>
 #include <charconv>
@@ -7,8 +9,6 @@
 #include <optional>
 #include <string_view>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "scenario/message_text.hpp"
 
@@ -18,7 +18,8 @@ namespace {
 constexpr std::string_view kDurationExpected =
     "a duration such as 250ms, 1.5s or 9m30s (units us, ms, s, m, h)";
 constexpr std::string_view kRateExpected = "a rate such as 10/s, 600/m or 36000/h";
-constexpr std::string_view kSizeExpected = "a size such as 800B, 1KB, 10KiB or 2MB (B, KB, MB, GB, KiB, MiB, GiB)";
+constexpr std::string_view kSizeExpected =
+    "a size such as 800B, 1KB, 10KiB or 2MB (B, KB, MB, GB, KiB, MiB, GiB)";
 constexpr std::string_view kBandwidthExpected =
     "a bandwidth > 0 such as 1Gbps or 125MBps (bps, Kbps, Mbps, Gbps, Bps, KBps, MBps, GBps)";
 constexpr std::string_view kFractionExpected = "a fraction in [0, 1] such as 0.25 or 25%";
@@ -122,8 +123,8 @@ struct Unit {
 };
 
 // Ordered so that, among texts of equal length, the more usual unit is chosen when formatting.
-constexpr std::array<Unit, 5> kDurationUnits = {{
-    {"s", 1, false}, {"ms", 1e3, true}, {"m", 60, false}, {"h", 3600, false}, {"us", 1e6, true}}};
+constexpr std::array<Unit, 5> kDurationUnits = {
+    {{"s", 1, false}, {"ms", 1e3, true}, {"m", 60, false}, {"h", 3600, false}, {"us", 1e6, true}}};
 constexpr std::array<Unit, 3> kRateUnits = {{{"/s", 1, false}, {"/m", 60, true}, {"/h", 3600, true}}};
 constexpr std::array<Unit, 7> kSizeUnits = {{{"B", 1, false},
                                              {"KB", 1e3, false},
@@ -192,9 +193,8 @@ DurationScan scan_duration(std::string_view text) {
     const std::string_view unit_name = rest.substr(0, letters);
     rest.remove_prefix(letters);
     if (unit_name.empty()) {
-      result.hint = first && rest.empty()
-                        ? fmt::format("a unit is required, such as {0}s or {0}ms", text)
-                        : general_hint(text);
+      result.hint = first && rest.empty() ? fmt::format("a unit is required, such as {0}s or {0}ms", text)
+                                          : general_hint(text);
       return result;
     }
     const Unit* unit = find_unit(kDurationUnits, unit_name);
@@ -241,11 +241,13 @@ double parse_quantity(std::string_view expected, const std::string& original,
   if (unit == nullptr) {
     if (unit_name.empty()) fail(expected, original, "a unit is required");
     const std::string general = general_hint(text);
-    fail(expected, original, general.empty() ? fmt::format("unknown unit {}", quote_value(unit_name)) : general);
+    fail(expected, original,
+         general.empty() ? fmt::format("unknown unit {}", quote_value(unit_name)) : general);
   }
   const double value = unit->apply(number.value);
   if (!std::isfinite(value)) fail(expected, original, "the number is too large");
-  if (number.value != 0 && value == 0) fail(expected, original, "the number is too small: it would round to 0");
+  if (number.value != 0 && value == 0)
+    fail(expected, original, "the number is too small: it would round to 0");
   return value;
 }
 
@@ -256,14 +258,16 @@ std::string shortest_text(double value, const std::array<Unit, N>& units, Parse 
   constexpr int kMaxDigits = 17;
   // Ties go to a number without a leading "0." (250ms rather than 0.25s), then to unit order.
   auto better = [](const std::string& candidate, const std::string& best) {
-    if (best.empty() || candidate.size() != best.size()) return best.empty() || candidate.size() < best.size();
+    if (best.empty() || candidate.size() != best.size())
+      return best.empty() || candidate.size() < best.size();
     return candidate.rfind("0.", 0) != 0 && best.rfind("0.", 0) == 0;
   };
   std::string best;
   for (const auto& unit : units) {
     const double count = unit.count_of(value);
     for (int digits = 0; digits <= kMaxDigits; ++digits) {
-      const std::string number = digits == 0 ? fmt::format("{}", count) : fmt::format("{:.{}g}", count, digits);
+      const std::string number =
+          digits == 0 ? fmt::format("{}", count) : fmt::format("{:.{}g}", count, digits);
       // An exponent only where the shortest form itself has one: 100000/s, not 1e+05/s.
       if (digits != 0 && number.find('e') != std::string::npos) continue;
       const std::string candidate = number + std::string(unit.name);
@@ -301,7 +305,9 @@ double parse_duration(const std::string& text) {
   return *scan.seconds;
 }
 
-double parse_rate(const std::string& text) { return parse_quantity(kRateExpected, text, kRateUnits, nullptr); }
+double parse_rate(const std::string& text) {
+  return parse_quantity(kRateExpected, text, kRateUnits, nullptr);
+}
 
 double parse_size(const std::string& text) {
   return parse_quantity(kSizeExpected, text, kSizeUnits, &kSizeUnits[0]);
@@ -361,15 +367,18 @@ Distribution parse_distribution(const std::string& original) {
   const Law* law = nullptr;
   for (const auto& candidate : kLaws)
     if (candidate.name == name) law = &candidate;
-  if (law == nullptr) fail(kDistributionExpected, original, fmt::format("unknown distribution {}", quote_value(name)));
+  if (law == nullptr)
+    fail(kDistributionExpected, original, fmt::format("unknown distribution {}", quote_value(name)));
   const auto arguments = split_arguments(text.substr(open + 1, text.size() - open - 2));
   if (arguments.size() != law->arguments)
     fail(kDistributionExpected, original,
-         fmt::format("{}(...) takes {} duration{}", law->name, law->arguments, law->arguments == 1 ? "" : "s"));
+         fmt::format("{}(...) takes {} duration{}", law->name, law->arguments,
+                     law->arguments == 1 ? "" : "s"));
   double values[2] = {0, 0};
   for (std::size_t i = 0; i < arguments.size(); ++i) {
     const DurationScan scan = scan_duration(arguments[i]);
-    if (!scan.seconds) fail(kDistributionExpected, original, fmt::format("{}: {}", quote_value(arguments[i]), scan.hint));
+    if (!scan.seconds)
+      fail(kDistributionExpected, original, fmt::format("{}: {}", quote_value(arguments[i]), scan.hint));
     values[i] = *scan.seconds;
   }
   const Distribution result{law->kind, values[0], values[1]};

@@ -15,13 +15,13 @@ class UnitError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-double parse_duration(const std::string& text);      // "250ms", "1.5s", "10m", "2h", "500us"; >= 0
-double parse_rate(const std::string& text);          // "10/s", "600/m", "36000/h"; per second, >= 0
-double parse_size(const std::string& text);          // "800B", "1KB", "10KiB", "2MB"; bytes (bare number: bytes)
-double parse_bandwidth(const std::string& text);     // "1Gbps", "100Mbps", "125MBps"; bytes/s, > 0
-double parse_fraction(const std::string& text);      // "0.25" or "25%"; in [0, 1]
+double parse_duration(const std::string& text);   // "250ms", "1.5s", "10m", "2h", "500us"; >= 0
+double parse_rate(const std::string& text);       // "10/s", "600/m", "36000/h"; per second, >= 0
+double parse_size(const std::string& text);       // "800B", "1KB", "10KiB", "2MB"; bytes (bare number: bytes)
+double parse_bandwidth(const std::string& text);  // "1Gbps", "100Mbps", "125MBps"; bytes/s, > 0
+double parse_fraction(const std::string& text);   // "0.25" or "25%"; in [0, 1]
 Distribution parse_distribution(const std::string& text);  // "5ms", "exp(5ms)", ...
-double parse_number(const std::string& text);        // plain decimal "1.5", "2", "1e3"; finite, >= 0
+double parse_number(const std::string& text);              // plain decimal "1.5", "2", "1e3"; finite, >= 0
 
 // Shortest text that parses back to exactly the same value.
 std::string format_duration(double seconds);
@@ -29,7 +29,7 @@ std::string format_rate(double per_second);
 std::string format_size(double bytes);
 std::string format_bandwidth(double bytes_per_second);
 std::string format_distribution(const Distribution& d);
-std::string format_fraction(double fraction);        // "0.25"
-std::string format_number(double value);            // "1.5", for parse_number
+std::string format_fraction(double fraction);  // "0.25"
+std::string format_number(double value);       // "1.5", for parse_number
 
 }  // namespace statesim

@@ -1,14 +1,14 @@
 #include "scenario/yaml_tree.hpp"
 
-#include <optional>
-#include <sstream>
-
 #include <fmt/format.h>
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/exceptions.h>
 #include <yaml-cpp/mark.h>
 #include <yaml-cpp/parser.h>
+
+#include <optional>
+#include <sstream>
 
 #include "scenario/message_text.hpp"
 
@@ -22,10 +22,14 @@ Position position_of(const YAML::Mark& mark) {
 
 std::string describe_kind(const Node& node) {
   switch (node.kind) {
-    case Node::Kind::null: return "nothing";
-    case Node::Kind::scalar: return quote_value(node.text);
-    case Node::Kind::sequence: return "a list";
-    case Node::Kind::map: return "a map";
+    case Node::Kind::null:
+      return "nothing";
+    case Node::Kind::scalar:
+      return quote_value(node.text);
+    case Node::Kind::sequence:
+      return "a list";
+    case Node::Kind::map:
+      return "a map";
   }
   return "nothing";
 }
@@ -36,7 +40,8 @@ void check_text(std::string_view text) {
   int line = 1, column = 1;
   std::size_t i = 0;
   auto refuse = [&](const std::string& what) {
-    throw TreeError(Position{line, column}, "", fmt::format("not a text file: {} (a scenario is UTF-8 text)", what));
+    throw TreeError(Position{line, column}, "",
+                    fmt::format("not a text file: {} (a scenario is UTF-8 text)", what));
   };
   while (i < text.size()) {
     const auto byte = static_cast<unsigned char>(text[i]);
@@ -232,9 +237,11 @@ class SecondDocumentDetector : public YAML::EventHandler {
   void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
   void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
   void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
-  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
   void OnSequenceEnd() override {}
-  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+  }
   void OnMapEnd() override {}
 };
 
@@ -257,7 +264,9 @@ Node read_document(std::string_view text) {
     // Only two documents are ever asked for: yaml-cpp 0.7 yields endless empty documents for
     // some junk (a lone ","), which is why LoadAll never returns on it.
     if (!parser.HandleNextDocument(builder) || !builder.has_root)
-      throw TreeError(Position{}, "", "the file is empty: a scenario is a map of settings (version: 1, name: ..., duration: ...)");
+      throw TreeError(
+          Position{}, "",
+          "the file is empty: a scenario is a map of settings (version: 1, name: ..., duration: ...)");
     if (builder.root.kind != Node::Kind::map)
       throw TreeError(builder.root.position, "",
                       fmt::format("expected a map of settings at the top level (version: 1, name: ..., "

@@ -23,10 +23,10 @@ struct Node {
   enum class Kind { null, scalar, sequence, map };
   Kind kind = Kind::null;
   Position position;
-  std::string text;              // scalar: the value as written, quotes removed
-  bool plain = false;            // scalar: written without quotes (or block scalar markers)
-  std::vector<Node> items;       // sequence
-  std::vector<MapEntry> entries; // map, in file order; keys are scalars, each once
+  std::string text;               // scalar: the value as written, quotes removed
+  bool plain = false;             // scalar: written without quotes (or block scalar markers)
+  std::vector<Node> items;        // sequence
+  std::vector<MapEntry> entries;  // map, in file order; keys are scalars, each once
 
   const Node* find(std::string_view key) const;  // value of `key` in a map, or nullptr
 };

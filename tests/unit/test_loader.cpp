@@ -1,6 +1,7 @@
 // The scenario loader: defaults, every kind of refusal with its position and key path, the
 // design merge, event checks, expectations and the resolved-YAML round trip.
 #include <doctest/doctest.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <cstdint>
@@ -30,14 +31,17 @@ std::string error_of(const std::string& text, const ScenarioLimits& limits = Sce
   return "loaded";
 }
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
 
 // A fresh directory under the system's temporary directory, removed at the end of a test.
 struct TemporaryDirectory {
   std::filesystem::path path;
   TemporaryDirectory() {
-    path = std::filesystem::temp_directory_path() /
-           ("statesim-loader-test-" + std::to_string(reinterpret_cast<std::uintptr_t>(this)));
+    path =
+        std::filesystem::temp_directory_path() / ("statesim-loader-test-" + std::to_string(::getpid()) + "-" +
+                                                  std::to_string(reinterpret_cast<std::uintptr_t>(this)));
     std::filesystem::remove_all(path);
     std::filesystem::create_directories(path);
   }
@@ -185,7 +189,8 @@ TEST_CASE("workers default to cores and max to count") {
   const Design design = load(kHeader + "servers: {count: 5, cores: 8}\n").designs[0];
   CHECK(design.servers.workers == 8);
   CHECK(design.servers.max == 5);
-  const Design explicit_design = load(kHeader + "servers: {count: 2, max: 6, cores: 8, workers: 3}\n").designs[0];
+  const Design explicit_design =
+      load(kHeader + "servers: {count: 2, max: 6, cores: 8, workers: 3}\n").designs[0];
   CHECK(explicit_design.servers.workers == 3);
   CHECK(explicit_design.servers.max == 6);
 }
@@ -195,25 +200,30 @@ TEST_CASE("the message format: file, line, column, key path, expected, got") {
         "test.yaml:5:12: servers.workers: expected a whole number >= 1, got \"two\"");
   CHECK(error_of(kHeader + "servers:\n  wokers: 2\n") ==
         "test.yaml:5:3: servers.wokers: unknown key \"wokers\" (did you mean \"workers\"?)");
-  CHECK(error_of(kHeader + "servers:\n  colour: 2\n") ==
-        "test.yaml:5:3: servers.colour: unknown key \"colour\" (valid keys: count, max, cores, speed, workers, "
-        "queue_limit, startup_time)");
-  CHECK(error_of(kHeader + "nmae: x\n") == "test.yaml:4:1: nmae: unknown key \"nmae\" (did you mean \"name\"?)");
+  CHECK(
+      error_of(kHeader + "servers:\n  colour: 2\n") ==
+      "test.yaml:5:3: servers.colour: unknown key \"colour\" (valid keys: count, max, cores, speed, workers, "
+      "queue_limit, startup_time)");
+  CHECK(error_of(kHeader + "nmae: x\n") ==
+        "test.yaml:4:1: nmae: unknown key \"nmae\" (did you mean \"name\"?)");
   CHECK(error_of("version: 1\nduration: 1m\n") == "test.yaml:1:1: name: required key missing");
-  CHECK(error_of("") == "test.yaml:1:1: the file is empty: a scenario is a map of settings (version: 1, name: ..., "
-                        "duration: ...)");
+  CHECK(error_of("") ==
+        "test.yaml:1:1: the file is empty: a scenario is a map of settings (version: 1, name: ..., "
+        "duration: ...)");
   CHECK(error_of("servers: [1, 2\n") == "test.yaml:2:1: invalid YAML: end of sequence flow not found");
 }
 
 TEST_CASE("key paths inside lists and designs") {
   CHECK(contains(error_of(kHeader + "clients:\n  requests:\n    - name: a\n    - name: b\n      cpu: 5\n"),
                  "test.yaml:8:12: clients.requests[1].cpu: expected a duration or a distribution"));
-  CHECK(contains(error_of(kHeader + "events:\n  - at: 1m\n    crash: app-1\n  - at: 2m\n    crash: db\n"),
-                 "test.yaml:8:12: events[1].crash: expected a server app-1 .. app-3 (servers.max is 3) or store, "
-                 "got \"db\""));
-  CHECK(contains(error_of(kHeader + "designs:\n  - name: a\n  - name: b\n    sessions: {store: mongo}\n"),
-                 "test.yaml:7:23: designs[1].sessions.store: expected one of memory, redis, database, jwt, got "
-                 "\"mongo\""));
+  CHECK(contains(
+      error_of(kHeader + "events:\n  - at: 1m\n    crash: app-1\n  - at: 2m\n    crash: db\n"),
+      "test.yaml:8:12: events[1].crash: expected a server app-1 .. app-3 (servers.max is 3) or store, "
+      "got \"db\""));
+  CHECK(
+      contains(error_of(kHeader + "designs:\n  - name: a\n  - name: b\n    sessions: {store: mongo}\n"),
+               "test.yaml:7:23: designs[1].sessions.store: expected one of memory, redis, database, jwt, got "
+               "\"mongo\""));
 }
 
 TEST_CASE("hostile YAML is refused with a position") {
@@ -223,8 +233,9 @@ TEST_CASE("hostile YAML is refused with a position") {
   CHECK(contains(error_of(kHeader + "servers: {count: 2, count: 3}\n"),
                  "test.yaml:4:21: servers.count: duplicate key (already given at line 4)"));
   CHECK(contains(error_of(kHeader + "name: again\n"), "test.yaml:4:1: name: duplicate key"));
-  CHECK(contains(error_of(kHeader + "designs:\n  - name: a\n    servers: {cores: 1}\n    servers: {cores: 2}\n"),
-                 "designs[0].servers: duplicate key"));
+  CHECK(contains(
+      error_of(kHeader + "designs:\n  - name: a\n    servers: {cores: 1}\n    servers: {cores: 2}\n"),
+      "designs[0].servers: duplicate key"));
   CHECK(contains(error_of(kHeader + "x: " + std::string(9, '[') + std::string(9, ']') + "\n"),
                  "nested deeper than 8 levels"));
   CHECK(contains(error_of(kHeader + "x: " + std::string(600, '[') + std::string(600, ']') + "\n"),
@@ -234,7 +245,10 @@ TEST_CASE("hostile YAML is refused with a position") {
   CHECK(contains(error_of("- a\n- b\n"), "got a list"));
   CHECK(contains(error_of("just text\n"), "got \"just text\""));
   CHECK(contains(error_of("# only a comment\n"), "test.yaml:1:1: the file is empty"));
-  CHECK(contains(error_of(std::string("\x7f" "ELF\x02\x00\x00", 7)), "test.yaml:1:1: not a text file"));
+  CHECK(contains(error_of(std::string("\x7f"
+                                      "ELF\x02\x00\x00",
+                                      7)),
+                 "test.yaml:1:1: not a text file"));
   CHECK(contains(error_of(kHeader + "description: caf\xe9\n"), "test.yaml:4:17: not a text file: byte 0xe9"));
   CHECK(contains(error_of(kHeader + "servers:\n  count: 3\n\tcores: 2\n"),
                  "test.yaml:6:1: a tab is used for indentation"));
@@ -248,8 +262,10 @@ TEST_CASE("scalars: quoting matters for numbers and booleans, not for texts and 
   CHECK(load("version: 1\nname: \"test\"\nduration: '15m'\n").duration_s == 900);
   CHECK(load("version: 1\nname: 123\nduration: 1m\n").name == "123");
   CHECK(contains(error_of(kHeader + "servers: {count: \"3\"}\n"), "got \"3\" (without quotes)"));
-  CHECK(contains(error_of(kHeader + "sessions: {redis: {replica: yes}}\n"), "expected true or false, got \"yes\""));
-  CHECK(contains(error_of(kHeader + "sessions: {redis: {replica: on}}\n"), "expected true or false, got \"on\""));
+  CHECK(contains(error_of(kHeader + "sessions: {redis: {replica: yes}}\n"),
+                 "expected true or false, got \"yes\""));
+  CHECK(contains(error_of(kHeader + "sessions: {redis: {replica: on}}\n"),
+                 "expected true or false, got \"on\""));
   CHECK(contains(error_of(kHeader + "sessions: {redis: {replica: True}}\n"), "expected true or false"));
   CHECK(contains(error_of(kHeader + "sessions: {redis: {replica: 'false'}}\n"), "(without quotes)"));
   CHECK(load(kHeader + "sessions: {redis: {replica: true}}\n").designs[0].sessions.redis.replica);
@@ -265,8 +281,10 @@ TEST_CASE("scalars: quoting matters for numbers and booleans, not for texts and 
   CHECK(contains(error_of(kHeader + "servers: {speed: 0}\n"), "servers.speed: expected a number > 0"));
   CHECK(contains(error_of(kHeader + "servers: {speed: 1e-400}\n"), "too small"));
   CHECK(contains(error_of(kHeader + "servers: 3\n"), "servers: expected a map (keys: count,"));
-  CHECK(contains(error_of(kHeader + "servers:\n  count: {a: 1}\n"), "servers.count: expected a whole number >= 1, got a map"));
-  CHECK(contains(error_of(kHeader + "seed:\n"), "test.yaml:4:1: seed: expected a whole number between 0 and"));
+  CHECK(contains(error_of(kHeader + "servers:\n  count: {a: 1}\n"),
+                 "servers.count: expected a whole number >= 1, got a map"));
+  CHECK(
+      contains(error_of(kHeader + "seed:\n"), "test.yaml:4:1: seed: expected a whole number between 0 and"));
   CHECK(contains(error_of(kHeader + "seed: -1\n"), "seed: expected a whole number between 0 and"));
   CHECK(load(kHeader + "seed: 18446744073709551615\n").seed == 18446744073709551615ULL);
   CHECK(contains(error_of(kHeader + "seed: 18446744073709551616\n"), "(too large)"));
@@ -274,57 +292,78 @@ TEST_CASE("scalars: quoting matters for numbers and booleans, not for texts and 
 
 TEST_CASE("scenario settings are checked") {
   CHECK(contains(error_of("version: 2\nname: a\nduration: 1m\n"), "test.yaml:1:10: version: expected 1"));
-  CHECK(contains(error_of("version: 1\nname: Big Name\nduration: 1m\n"), "name: expected a name of lowercase"));
+  CHECK(
+      contains(error_of("version: 1\nname: Big Name\nduration: 1m\n"), "name: expected a name of lowercase"));
   CHECK(contains(error_of("version: 1\nname: a_b\nduration: 1m\n"), "name: expected a name of lowercase"));
-  CHECK(contains(error_of("version: 1\nname: a\nduration: 0s\n"), "duration: expected a duration > 0, got \"0s\""));
+  CHECK(contains(error_of("version: 1\nname: a\nduration: 0s\n"),
+                 "duration: expected a duration > 0, got \"0s\""));
   CHECK(contains(error_of("version: 1\nname: a\nduration: 15\n"), "a unit is required"));
-  CHECK(contains(error_of(kHeader + "warmup: 15m\n"), "warmup: expected a duration shorter than the duration (15m)"));
+  CHECK(contains(error_of(kHeader + "warmup: 15m\n"),
+                 "warmup: expected a duration shorter than the duration (15m)"));
   CHECK(load(kHeader + "warmup: 14m59s\n").warmup_s == 899);
   CHECK(contains(error_of(kHeader + "report_interval: 0s\n"), "report_interval: expected a duration > 0"));
-  CHECK(contains(error_of(kHeader + "replications: 0\n"), "replications: expected a whole number between 1 and 10000"));
+  CHECK(contains(error_of(kHeader + "replications: 0\n"),
+                 "replications: expected a whole number between 1 and 10000"));
   CHECK(load(kHeader + "description: >\n  folded\n  text\n").description == "folded text");
 }
 
 TEST_CASE("unknown choices are refused with the valid ones") {
-  CHECK(contains(error_of(kHeader + "load_balancer: {policy: least_connection}\n"),
-                 "load_balancer.policy: expected one of round_robin, random, least_connections, power_of_two, "
-                 "ip_hash, consistent_hash, sticky_cookie, got \"least_connection\" (did you mean "
-                 "\"least_connections\"?)"));
+  CHECK(
+      contains(error_of(kHeader + "load_balancer: {policy: least_connection}\n"),
+               "load_balancer.policy: expected one of round_robin, random, least_connections, power_of_two, "
+               "ip_hash, consistent_hash, sticky_cookie, got \"least_connection\" (did you mean "
+               "\"least_connections\"?)"));
   CHECK(contains(error_of(kHeader + "sessions: {store: mongo}\n"), "sessions.store: expected one of memory"));
-  CHECK(contains(error_of(kHeader + "sessions: {redis: {persistence: rdb}}\n"), "expected one of none, aof, snapshot"));
-  CHECK(contains(error_of(kHeader + "clients: {on_forced_logout: stay}\n"), "expected one of relogin, leave"));
-  CHECK(contains(error_of(kHeader + "autoscale: {metric: memory}\n"), "autoscale.metric: expected one of cpu"));
+  CHECK(contains(error_of(kHeader + "sessions: {redis: {persistence: rdb}}\n"),
+                 "expected one of none, aof, snapshot"));
+  CHECK(
+      contains(error_of(kHeader + "clients: {on_forced_logout: stay}\n"), "expected one of relogin, leave"));
+  CHECK(
+      contains(error_of(kHeader + "autoscale: {metric: memory}\n"), "autoscale.metric: expected one of cpu"));
 }
 
 TEST_CASE("section ranges") {
-  CHECK(contains(error_of(kHeader + "servers: {cores: 0}\n"), "servers.cores: expected a whole number >= 1, got \"0\""));
+  CHECK(contains(error_of(kHeader + "servers: {cores: 0}\n"),
+                 "servers.cores: expected a whole number >= 1, got \"0\""));
   CHECK(contains(error_of(kHeader + "servers: {count: 0}\n"), "servers.count: expected a whole number >= 1"));
-  CHECK(contains(error_of(kHeader + "servers: {queue_limit: -1}\n"), "servers.queue_limit: expected a whole number >= 0"));
+  CHECK(contains(error_of(kHeader + "servers: {queue_limit: -1}\n"),
+                 "servers.queue_limit: expected a whole number >= 0"));
   CHECK(load(kHeader + "servers: {queue_limit: 0}\n").designs[0].servers.queue_limit == 0);
   CHECK(contains(error_of(kHeader + "servers: {count: 4, max: 3}\n"),
                  "servers.max: expected a whole number >= servers.count (4), got 3"));
-  CHECK(contains(error_of(kHeader + "load_balancer: {health_check: {interval: 0s}}\n"), "expected a duration > 0"));
+  CHECK(contains(error_of(kHeader + "load_balancer: {health_check: {interval: 0s}}\n"),
+                 "expected a duration > 0"));
   CHECK(contains(error_of(kHeader + "load_balancer: {health_check: {healthy_after: 0}}\n"),
                  "load_balancer.health_check.healthy_after: expected a whole number >= 1"));
   CHECK(contains(error_of(kHeader + "load_balancer: {virtual_nodes: 0}\n"), "between 1 and 10000"));
-  CHECK(contains(error_of(kHeader + "sessions: {database: {connections: 0}}\n"), "sessions.database.connections"));
+  CHECK(contains(error_of(kHeader + "sessions: {database: {connections: 0}}\n"),
+                 "sessions.database.connections"));
   CHECK(contains(error_of(kHeader + "sessions: {ttl: 0s}\n"), "sessions.ttl: expected a duration > 0"));
-  CHECK(contains(error_of(kHeader + "network: {bandwidth: 0bps}\n"), "network.bandwidth: expected a bandwidth > 0"));
+  CHECK(contains(error_of(kHeader + "network: {bandwidth: 0bps}\n"),
+                 "network.bandwidth: expected a bandwidth > 0"));
   CHECK(contains(error_of(kHeader + "clients: {timeout: 0s}\n"), "clients.timeout: expected a duration > 0"));
-  CHECK(contains(error_of(kHeader + "clients: {arrival_rate: 0/s}\n"), "clients.arrival_rate: expected a rate > 0"));
-  CHECK(contains(error_of(kHeader + "clients: {requests: []}\n"), "got an empty list (at least one kind is needed)"));
-  CHECK(contains(error_of(kHeader + "clients: {requests: [{name: a, weight: 0}]}\n"), "weight: expected a number > 0"));
+  CHECK(contains(error_of(kHeader + "clients: {arrival_rate: 0/s}\n"),
+                 "clients.arrival_rate: expected a rate > 0"));
+  CHECK(contains(error_of(kHeader + "clients: {requests: []}\n"),
+                 "got an empty list (at least one kind is needed)"));
+  CHECK(contains(error_of(kHeader + "clients: {requests: [{name: a, weight: 0}]}\n"),
+                 "weight: expected a number > 0"));
   CHECK(contains(error_of(kHeader + "clients: {requests: [{name: A}]}\n"), "[a-z0-9_-]+"));
-  CHECK(contains(error_of(kHeader + "clients: {requests: [{weight: 2}]}\n"), "clients.requests[0].name: required key missing"));
-  CHECK(contains(error_of(kHeader + "clients: {requests: [{name: a}, {name: a}]}\n"),
-                 "clients.requests[1].name: duplicate request name \"a\" (already used by clients.requests[0])"));
-  const Design design = load(kHeader + "sessions: {jwt: {token_bytes: 800}}\nclients: {requests: [{name: api_v2}]}\n").designs[0];
+  CHECK(contains(error_of(kHeader + "clients: {requests: [{weight: 2}]}\n"),
+                 "clients.requests[0].name: required key missing"));
+  CHECK(contains(
+      error_of(kHeader + "clients: {requests: [{name: a}, {name: a}]}\n"),
+      "clients.requests[1].name: duplicate request name \"a\" (already used by clients.requests[0])"));
+  const Design design =
+      load(kHeader + "sessions: {jwt: {token_bytes: 800}}\nclients: {requests: [{name: api_v2}]}\n")
+          .designs[0];
   CHECK(design.sessions.jwt.token_bytes == 800);
   CHECK(design.clients.requests[0].name == "api_v2");
 }
 
 TEST_CASE("open and closed workloads") {
-  const Design closed = load(kHeader + "clients: {users: 500, relogin_after: exp(2m), ramp_up: 1m}\n").designs[0];
+  const Design closed =
+      load(kHeader + "clients: {users: 500, relogin_after: exp(2m), ramp_up: 1m}\n").designs[0];
   CHECK(closed.clients.workload == Workload::closed);
   CHECK(closed.clients.users == 500);
   CHECK(closed.clients.relogin_after_s.a == 120);
@@ -338,7 +377,8 @@ TEST_CASE("open and closed workloads") {
 }
 
 TEST_CASE("autoscale") {
-  const Design design = load(kHeader + "servers: {count: 2, max: 6}\nautoscale: {target: 75%, min: 2, max: 6}\n").designs[0];
+  const Design design =
+      load(kHeader + "servers: {count: 2, max: 6}\nautoscale: {target: 75%, min: 2, max: 6}\n").designs[0];
   CHECK(design.autoscale.enabled);
   CHECK(design.autoscale.target == 0.75);
   CHECK(design.autoscale.max == 6);
@@ -354,7 +394,8 @@ TEST_CASE("autoscale") {
                  "test.yaml:4:18: autoscale.max: expected at most servers.max (3), got 10"));
   CHECK(contains(error_of(kHeader + "servers: {max: 8}\nautoscale: {min: 5, max: 4}\n"),
                  "autoscale.min: expected at most autoscale.max (4), got 5"));
-  CHECK(contains(error_of(kHeader + "autoscale: {target: 0}\n"), "autoscale.target: expected a fraction in (0, 1]"));
+  CHECK(contains(error_of(kHeader + "autoscale: {target: 0}\n"),
+                 "autoscale.target: expected a fraction in (0, 1]"));
   CHECK(contains(error_of(kHeader + "autoscale: {target: 60}\n"), "a percentage needs the % sign: 60%"));
   CHECK(contains(error_of(kHeader + "autoscale: {min: 0}\n"), "autoscale.min: expected a whole number >= 1"));
   CHECK(contains(error_of(kHeader + "autoscale:\n"), "autoscale: expected a map"));
@@ -381,7 +422,8 @@ events:
     traffic: {arrival_rate: 30/s, think_time: exp(1s)}
   - at: 2m
     deploy: {}
-)").designs[0];
+)")
+                            .designs[0];
   REQUIRE(design.events.size() == 9);
   const auto& events = design.events;
   CHECK(events[0].at_s == 0);
@@ -407,18 +449,21 @@ events:
 TEST_CASE("event checks") {
   const std::string crash_then = kHeader + "events:\n  - at: 1m\n    crash: app-1\n";
   CHECK(error_of(crash_then + "  - at: 3m\n    crash: app-1\n") ==
-        "test.yaml:8:12: events[1].crash: app-1 is already down at 3m (crashed at 1m): restart it before crashing "
+        "test.yaml:8:12: events[1].crash: app-1 is already down at 3m (crashed at 1m): restart it before "
+        "crashing "
         "it again");
   CHECK(error_of(kHeader + "events:\n  - at: 3m\n    restart: app-1\n") ==
         "test.yaml:6:14: events[0].restart: app-1 is not down at 3m: a restart needs an earlier crash");
   // The order that counts is time order, not file order.
-  CHECK(contains(error_of(kHeader + "events:\n  - at: 5m\n    crash: app-1\n  - at: 2m\n    restart: app-1\n"),
-                 "events[1].restart: app-1 is not down at 2m"));
+  CHECK(
+      contains(error_of(kHeader + "events:\n  - at: 5m\n    crash: app-1\n  - at: 2m\n    restart: app-1\n"),
+               "events[1].restart: app-1 is not down at 2m"));
   CHECK(error_of(crash_then + "  - at: 1m\n    restart: app-1\n  - at: 1m\n    crash: app-1\n") == "loaded");
   CHECK(error_of(crash_then + "  - at: 2m\n    crash: app-2\n") == "loaded");
   CHECK(contains(error_of(kHeader + "events:\n  - at: 1m\n    restart: store\n"), "store is not down"));
   for (const char* store : {"memory", "redis", "database", "jwt"})
-    CHECK(error_of(kHeader + "sessions: {store: " + store + "}\nevents:\n  - at: 1m\n    crash: store\n") == "loaded");
+    CHECK(error_of(kHeader + "sessions: {store: " + store + "}\nevents:\n  - at: 1m\n    crash: store\n") ==
+          "loaded");
   for (const char* name : {"app-0", "app-4", "app-99", "web-1", "app-01", "app-", "App-1", "app-1x"})
     CHECK(contains(error_of(kHeader + "events:\n  - at: 1m\n    crash: " + name + "\n"),
                    "events[0].crash: expected a server app-1 .. app-3 (servers.max is 3) or store"));
@@ -432,19 +477,26 @@ TEST_CASE("event checks") {
   CHECK(contains(error_of(kHeader + "events:\n  - at: 1m\n    crash: app-1\n    revoke: 1%\n"),
                  "events[0].revoke: an event has exactly one action, this one already has crash"));
   CHECK(contains(error_of(kHeader + "events:\n  - at: 1m\n    crahs: app-1\n"), "did you mean \"crash\"?"));
-  CHECK(contains(error_of(kHeader + "events:\n  - at: 1m\n    crash: {server: app-1}\n"), "expected a server name"));
+  CHECK(contains(error_of(kHeader + "events:\n  - at: 1m\n    crash: {server: app-1}\n"),
+                 "expected a server name"));
   CHECK(contains(error_of(kHeader + "events:\n  - at: 1m\n    scale: {to: 4}\n"),
                  "events[0].scale.to: expected at most servers.max (3), got 4"));
-  CHECK(contains(error_of(kHeader + "events:\n  - at: 1m\n    scale: {drain: 1s}\n"), "events[0].scale.to: required key missing"));
-  CHECK(contains(error_of(kHeader + "servers: {max: 6}\nautoscale: {min: 3, max: 6}\nevents:\n  - at: 1m\n    scale: {to: 2}\n"),
-                 "events[0].scale.to: expected at least autoscale.min (3), got 2"));
-  CHECK(contains(error_of(kHeader + "events:\n  - at: 1m\n    deploy: {batch: 0}\n"), "events[0].deploy.batch"));
+  CHECK(contains(error_of(kHeader + "events:\n  - at: 1m\n    scale: {drain: 1s}\n"),
+                 "events[0].scale.to: required key missing"));
+  CHECK(contains(
+      error_of(kHeader +
+               "servers: {max: 6}\nautoscale: {min: 3, max: 6}\nevents:\n  - at: 1m\n    scale: {to: 2}\n"),
+      "events[0].scale.to: expected at least autoscale.min (3), got 2"));
+  CHECK(contains(error_of(kHeader + "events:\n  - at: 1m\n    deploy: {batch: 0}\n"),
+                 "events[0].deploy.batch"));
   CHECK(contains(error_of(kHeader + "events:\n  - at: 1m\n    revoke: 101%\n"), "more than 100%"));
   CHECK(contains(error_of(kHeader + "events:\n  - at: 1m\n    traffic: {users: 5}\n"),
                  "events[0].traffic.users: applies only to a closed workload"));
-  CHECK(contains(error_of(kHeader + "clients: {users: 5}\nevents:\n  - at: 1m\n    traffic: {arrival_rate: 1/s}\n"),
-                 "events[0].traffic.arrival_rate: applies only to an open workload"));
-  CHECK(error_of(kHeader + "clients: {users: 5}\nevents:\n  - at: 1m\n    traffic: {users: 0}\n") == "loaded");
+  CHECK(contains(
+      error_of(kHeader + "clients: {users: 5}\nevents:\n  - at: 1m\n    traffic: {arrival_rate: 1/s}\n"),
+      "events[0].traffic.arrival_rate: applies only to an open workload"));
+  CHECK(error_of(kHeader + "clients: {users: 5}\nevents:\n  - at: 1m\n    traffic: {users: 0}\n") ==
+        "loaded");
   CHECK(contains(error_of(kHeader + "events:\n  - at: 1m\n    traffic: {}\n"), "got an empty map"));
   CHECK(contains(error_of(kHeader + "events: {at: 1m}\n"), "events: expected a list of events"));
 }
@@ -492,7 +544,7 @@ designs:
   CHECK(merged.sessions.store == StoreKind::redis);
   CHECK(merged.sessions.redis.persistence == Persistence::aof);  // kept from the base map
   CHECK(merged.sessions.redis.failover_time_s == 5);
-  CHECK(merged.sessions.redis.replica);                          // added by the design
+  CHECK(merged.sessions.redis.replica);  // added by the design
   CHECK(merged.servers.cores == 8);
   CHECK(merged.servers.count == 2);
   CHECK(merged.servers.workers == 8);  // the default follows the merged cores
@@ -505,12 +557,16 @@ designs:
 }
 
 TEST_CASE("designs: names, keys and per-design checks") {
-  CHECK(contains(error_of(kHeader + "designs:\n  - name: a\n  - name: a\n"),
-                 "test.yaml:6:11: designs[1].name: duplicate design name \"a\" (already used by designs[0])"));
-  CHECK(contains(error_of(kHeader + "designs:\n  - name: A\n"), "designs[0].name: expected a name of lowercase"));
-  CHECK(contains(error_of(kHeader + "designs:\n  - sessions: {store: redis}\n"), "designs[0].name: required key missing"));
-  CHECK(contains(error_of(kHeader + "designs:\n  - name: a\n    seed: 3\n"),
-                 "designs[0].seed: unknown key \"seed\" (this key is set for the whole scenario, not per design)"));
+  CHECK(
+      contains(error_of(kHeader + "designs:\n  - name: a\n  - name: a\n"),
+               "test.yaml:6:11: designs[1].name: duplicate design name \"a\" (already used by designs[0])"));
+  CHECK(contains(error_of(kHeader + "designs:\n  - name: A\n"),
+                 "designs[0].name: expected a name of lowercase"));
+  CHECK(contains(error_of(kHeader + "designs:\n  - sessions: {store: redis}\n"),
+                 "designs[0].name: required key missing"));
+  CHECK(contains(
+      error_of(kHeader + "designs:\n  - name: a\n    seed: 3\n"),
+      "designs[0].seed: unknown key \"seed\" (this key is set for the whole scenario, not per design)"));
   CHECK(contains(error_of(kHeader + "designs: []\n"), "designs: expected a list of designs"));
   CHECK(contains(error_of(kHeader + "designs: {name: a}\n"), "designs: expected a list of designs"));
   // A base key that is wrong for one design only points at the base file and names the design.
@@ -518,14 +574,20 @@ TEST_CASE("designs: names, keys and per-design checks") {
                            "    servers: {count: 2}\n") ==
         "test.yaml:6:12: events[0].crash: expected a server app-1 .. app-2 (servers.max is 2) or store, got "
         "\"app-3\" (in design \"small\")");
-  CHECK(contains(error_of(kHeader + "autoscale: {max: 5}\ndesigns:\n  - name: big\n    servers: {max: 5}\n  - name: small\n"),
-                 "test.yaml:4:18: autoscale.max: expected at most servers.max (3), got 5"));
-  CHECK(contains(error_of(kHeader + "autoscale: {max: 5}\ndesigns:\n  - name: big\n    servers: {max: 5}\n  - name: small\n"),
-                 "(in design \"small\")"));
+  CHECK(contains(
+      error_of(kHeader +
+               "autoscale: {max: 5}\ndesigns:\n  - name: big\n    servers: {max: 5}\n  - name: small\n"),
+      "test.yaml:4:18: autoscale.max: expected at most servers.max (3), got 5"));
+  CHECK(contains(
+      error_of(kHeader +
+               "autoscale: {max: 5}\ndesigns:\n  - name: big\n    servers: {max: 5}\n  - name: small\n"),
+      "(in design \"small\")"));
   // Both workload keys after merging: refused at the key of the closed workload.
-  CHECK(contains(error_of(kHeader + "clients: {arrival_rate: 1/s}\ndesigns:\n  - name: a\n    clients: {users: 3}\n"),
-                 "designs[0].clients.users: cannot be combined with clients.arrival_rate"));
-  const Scenario workloads = load(kHeader + "designs:\n  - name: open\n  - name: closed\n    clients: {users: 3}\n");
+  CHECK(contains(
+      error_of(kHeader + "clients: {arrival_rate: 1/s}\ndesigns:\n  - name: a\n    clients: {users: 3}\n"),
+      "designs[0].clients.users: cannot be combined with clients.arrival_rate"));
+  const Scenario workloads =
+      load(kHeader + "designs:\n  - name: open\n  - name: closed\n    clients: {users: 3}\n");
   CHECK(workloads.designs[0].clients.workload == Workload::open);
   CHECK(workloads.designs[1].clients.workload == Workload::closed);
 }
@@ -559,8 +621,10 @@ designs:
 
   CHECK(contains(error_of(kHeader + "expect:\n  - test.sessions_lots == 0\n"),
                  "test.yaml:5:5: expect[0]: expected a check \"<design>.<field> <op> <number>\""));
-  CHECK(contains(error_of(kHeader + "expect:\n  - test.sessions_lots == 0\n"), "(did you mean \"sessions_lost\"?)"));
-  CHECK(contains(error_of(kHeader + "expect:\n  - other.ok > 1\n"), "unknown design \"other\" (designs: test)"));
+  CHECK(contains(error_of(kHeader + "expect:\n  - test.sessions_lots == 0\n"),
+                 "(did you mean \"sessions_lost\"?)"));
+  CHECK(contains(error_of(kHeader + "expect:\n  - other.ok > 1\n"),
+                 "unknown design \"other\" (designs: test)"));
   CHECK(contains(error_of(kHeader + "expect:\n  - test.ok ~ 1\n"), "one of < <= > >= == != must follow"));
   CHECK(contains(error_of(kHeader + "expect:\n  - test.ok > lots\n"), "is not a finite decimal number"));
   CHECK(contains(error_of(kHeader + "expect:\n  - test.ok > .nan\n"), "is not a finite decimal number"));
@@ -571,22 +635,28 @@ designs:
 TEST_CASE("safety limits name the value and the limit, and can be raised") {
   CHECK(contains(error_of(kHeader + "clients: {users: 10000001}\n"),
                  "clients.users: 10000001 users is above the limit of 10000000"));
-  CHECK(contains(error_of(kHeader + "servers: {max: 10001}\n"), "servers.max: 10001 servers is above the limit of 10000"));
-  CHECK(contains(error_of("version: 1\nname: a\nduration: 2778h\n"), "duration: 2778h (10000800s) is above the limit"));
-  CHECK(contains(error_of(kHeader + "report_interval: 100us\n"),
-                 "report_interval: 100us over 15m is 9000000 time-series buckets, above the limit of 1000000"));
-  CHECK(contains(error_of(kHeader + "clients: {arrival_rate: 200000/s}\n"),
-                 "clients.arrival_rate: 200000/s over 15m is 180000000 sessions, above the limit of 100000000"));
+  CHECK(contains(error_of(kHeader + "servers: {max: 10001}\n"),
+                 "servers.max: 10001 servers is above the limit of 10000"));
+  CHECK(contains(error_of("version: 1\nname: a\nduration: 2778h\n"),
+                 "duration: 2778h (10000800s) is above the limit"));
+  CHECK(
+      contains(error_of(kHeader + "report_interval: 100us\n"),
+               "report_interval: 100us over 15m is 9000000 time-series buckets, above the limit of 1000000"));
+  CHECK(contains(
+      error_of(kHeader + "clients: {arrival_rate: 200000/s}\n"),
+      "clients.arrival_rate: 200000/s over 15m is 180000000 sessions, above the limit of 100000000"));
   CHECK(contains(error_of(kHeader + "events:\n  - at: 1m\n    traffic: {arrival_rate: 200000/s}\n"),
                  "events[0].traffic.arrival_rate: 200000/s over 15m is 180000000 sessions"));
-  CHECK(contains(error_of(kHeader + "replications: 10001\n"), "replications: expected a whole number between 1 and 10000"));
+  CHECK(contains(error_of(kHeader + "replications: 10001\n"),
+                 "replications: expected a whole number between 1 and 10000"));
   ScenarioLimits raised;
   raised.max_users = 20'000'000;
   CHECK(error_of(kHeader + "clients: {users: 10000001}\n", raised) == "loaded");
   ScenarioLimits few_events;
   few_events.max_events = 1;
-  CHECK(contains(error_of(kHeader + "events:\n  - {at: 1m, revoke: 1%}\n  - {at: 2m, revoke: 1%}\n", few_events),
-                 "events: 2 events is above the limit of 1"));
+  CHECK(contains(
+      error_of(kHeader + "events:\n  - {at: 1m, revoke: 1%}\n  - {at: 2m, revoke: 1%}\n", few_events),
+      "events: 2 events is above the limit of 1"));
   ScenarioLimits few_kinds;
   few_kinds.max_request_kinds = 1;
   CHECK(contains(error_of(kHeader + "clients: {requests: [{name: a}, {name: b}]}\n", few_kinds),
@@ -602,7 +672,8 @@ TEST_CASE("platform.file is relative to the scenario file and must exist") {
   CHECK(scenario.designs[0].platform_file == std::filesystem::path(platform).lexically_normal().string());
   CHECK(std::filesystem::path(scenario.designs[0].platform_file).is_absolute());
 
-  const std::string missing = directory.write("scenarios/m.yaml", kHeader + "platform: {file: nowhere.xml}\n");
+  const std::string missing =
+      directory.write("scenarios/m.yaml", kHeader + "platform: {file: nowhere.xml}\n");
   try {
     load_scenario_file(missing);
     FAIL("a missing platform file was accepted");
@@ -610,15 +681,17 @@ TEST_CASE("platform.file is relative to the scenario file and must exist") {
     CHECK(contains(error.what(), missing + ":4:18: platform.file: expected an existing platform file, got "
                                            "\"nowhere.xml\""));
   }
-  const std::string directory_platform = directory.write("scenarios/d.yaml", kHeader + "platform: {file: ../platforms}\n");
-  CHECK_THROWS_WITH_AS(load_scenario_file(directory_platform), doctest::Contains("is not a regular file"), ScenarioError);
+  const std::string directory_platform =
+      directory.write("scenarios/d.yaml", kHeader + "platform: {file: ../platforms}\n");
+  CHECK_THROWS_WITH_AS(load_scenario_file(directory_platform), doctest::Contains("is not a regular file"),
+                       ScenarioError);
 }
 
 TEST_CASE("files that cannot be read") {
   TemporaryDirectory directory;
   const std::string missing = (directory.path / "missing.yaml").string();
-  CHECK_THROWS_WITH_AS(load_scenario_file(missing), (missing + ": cannot read: No such file or directory").c_str(),
-                       ScenarioError);
+  CHECK_THROWS_WITH_AS(load_scenario_file(missing),
+                       (missing + ": cannot read: No such file or directory").c_str(), ScenarioError);
   CHECK_THROWS_WITH_AS(load_scenario_file(directory.path.string()),
                        (directory.path.string() + ": cannot read: it is a directory").c_str(), ScenarioError);
   const std::string good = directory.write("good.yaml", kHeader);
@@ -628,8 +701,8 @@ TEST_CASE("files that cannot be read") {
 TEST_CASE("resolved YAML loads back to the same scenario") {
   TemporaryDirectory directory;
   directory.write("platform.xml", "<platform/>");
-  const std::string rich_file =
-      directory.write("rich.yaml", kRichScenario + "  - name: own-platform\n    platform: {file: platform.xml}\n");
+  const std::string rich_file = directory.write(
+      "rich.yaml", kRichScenario + "  - name: own-platform\n    platform: {file: platform.xml}\n");
   // `arrival_rate: null` is not a rate: the rich file must first be refused for it...
   CHECK_THROWS_WITH_AS(load_scenario_file(rich_file), doctest::Contains("designs[2].clients.arrival_rate"),
                        ScenarioError);
@@ -637,7 +710,8 @@ TEST_CASE("resolved YAML loads back to the same scenario") {
   std::string text = kRichScenario;
   const std::string open_workload = "    clients: {arrival_rate: null}\n";
   text.replace(text.find(open_workload), open_workload.size(), "");
-  text.replace(text.find("clients:\n  arrival_rate: 12.5/s\n"), std::string("clients:\n  arrival_rate: 12.5/s\n").size(),
+  text.replace(text.find("clients:\n  arrival_rate: 12.5/s\n"),
+               std::string("clients:\n  arrival_rate: 12.5/s\n").size(),
                "clients:\n  users: 2000\n  relogin_after: exp(1m)\n  ramp_up: 30s\n");
   text.replace(text.find("traffic: {arrival_rate: 30/s, think_time: exp(2s)}"),
                std::string("traffic: {arrival_rate: 30/s, think_time: exp(2s)}").size(),

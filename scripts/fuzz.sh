@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Fuzzes the scenario loader with libFuzzer, ASan and UBSan for SECONDS (default 60).
+#
+# Usage: scripts/fuzz.sh [SECONDS]
+#
+# Builds tests/fuzz/fuzz_loader in build-fuzz/ with clang++, seeds a corpus (in a temporary
+# directory, never in the repository) from tests/bad-input/*.yaml, scenarios/*.yaml and
+# tests/fuzz/regressions/, and runs it. Exits non-zero on a finding (crash, sanitizer report,
+# uncaught exception, round-trip mismatch, hang over 5 s, memory over 2 GiB) and prints the path
+# of the input that caused it; replay it with `build-fuzz/fuzz_loader <file>`.
+# Environment: FUZZ_WORKDIR=<dir> keeps the corpus and findings there (reused by the next run);
+# JOBS=<n> parallel compile jobs (default 2).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+duration=${1:-60}
+if ! [[ "$duration" =~ ^[0-9]+$ ]] || [ "$duration" -lt 1 ]; then
+  echo "usage: $0 [SECONDS]  (a whole number of seconds >= 1)" >&2
+  exit 2
+fi
+
+# clang's libFuzzer and sanitizer runtimes come in Debian's libclang-rt-*-dev.
+packages=(clang libclang-rt-14-dev)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+build_dir="$root/build-fuzz"
+cmake -S . -B "$build_dir" -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DSTATESIM_FUZZ=ON >/dev/null
+cmake --build "$build_dir" -j"${JOBS:-2}" --target fuzz_loader
+
+if [ -n "${FUZZ_WORKDIR:-}" ]; then
+  work_dir=$FUZZ_WORKDIR
+  mkdir -p "$work_dir"
+else
+  work_dir=$(mktemp -d /tmp/statesim-fuzz.XXXXXX)
+fi
+corpus="$work_dir/corpus"
+findings="$work_dir/findings"
+mkdir -p "$corpus" "$findings"
+cp -- tests/bad-input/*.yaml scenarios/*.yaml "$corpus/"
+if compgen -G "tests/fuzz/regressions/*" >/dev/null; then
+  cp -- tests/fuzz/regressions/* "$corpus/"
+fi
+
+echo "fuzzing the scenario loader for ${duration}s (corpus: $corpus)"
+status=0
+UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  "$build_dir/fuzz_loader" "$corpus" \
+  -dict="$root/tests/fuzz/scenario.dict" \
+  -max_total_time="$duration" -timeout=5 -rss_limit_mb=2048 \
+  -artifact_prefix="$findings/" -print_final_stats=1 \
+  >"$work_dir/fuzz.log" 2>&1 || status=$?
+tail -n 25 "$work_dir/fuzz.log"
+
+shopt -s nullglob
+found=("$findings"/*)
+if [ "$status" -ne 0 ] || [ ${#found[@]} -gt 0 ]; then
+  echo "FINDING (exit status $status); full log: $work_dir/fuzz.log" >&2
+  for input in "${found[@]}"; do
+    echo "  input: $input   (replay: $build_dir/fuzz_loader $input)" >&2
+  done
+  exit 1
+fi
+if [ -z "${FUZZ_WORKDIR:-}" ]; then
+  rm -rf -- "$work_dir"
+  echo "no finding in ${duration}s"
+else
+  echo "no finding in ${duration}s; corpus and log kept in $work_dir"
+fi
