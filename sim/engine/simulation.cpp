@@ -20,6 +20,7 @@
 #include <variant>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "engine/platform.hpp"
 #include "engine/runner.hpp"
@@ -73,7 +74,7 @@ struct User {
   int cookie_server = -1;       // sticky_cookie: the server that created the session
   double last_access = 0;
   double token_issued = 0;      // jwt
-  double session_written = 0;   // redis persistence: when the store last wrote it
+  double session_created = 0;   // redis persistence: what a crash loses depends on it
   bool revoked = false;
   bool affected = false;
   std::uint8_t retries_left = 0;
@@ -106,7 +107,10 @@ struct Server {
   bool member = false;        // in the pool the balancer knows
   bool powered = false;       // host on
   double ready_at = 0;        // answers requests (and probes) from then on
-  bool draining = false;
+  bool draining = false;      // takes no new sessions
+  bool leaving = false;       // draining to stop (scale in); a deploy drains to restart
+  std::uint32_t drain_generation = 0;  // invalidates a scheduled end of drain
+  double started_at = 0;      // most recently started servers leave first on scale-in
   bool healthy = false;       // the balancer's view
   int good_probes = 0;
   int bad_probes = 0;
@@ -120,7 +124,10 @@ struct Server {
   double service_core_s = 0;
 };
 
-enum class WakeKind : std::uint8_t { arrival, user_send, user_logout, user_login, retry, health_tick, bucket_tick, scenario_event };
+enum class WakeKind : std::uint8_t {
+  arrival, user_send, user_logout, user_login, retry, health_tick, bucket_tick, scenario_event,
+  drain_end, store_failover, autoscale_tick
+};
 
 struct Wake {
   double time;
@@ -267,6 +274,11 @@ class Simulation {
       case WakeKind::health_tick: on_health_tick(); break;
       case WakeKind::bucket_tick: close_bucket(wake.id); break;
       case WakeKind::scenario_event: apply_event(design_.events[wake.id]); break;
+      case WakeKind::drain_end:
+        if (servers_[wake.id].drain_generation == wake.generation) end_drain(static_cast<int>(wake.id));
+        break;
+      case WakeKind::store_failover: store_failover(wake.generation); break;
+      case WakeKind::autoscale_tick: on_autoscale_tick(); break;
     }
   }
 
@@ -276,12 +288,14 @@ class Simulation {
     if (clients.workload == Workload::open) {
       schedule_arrival(0);
     } else {
-      for (std::int64_t i = 0; i < clients.users; ++i) add_closed_user();
+      closed_target_ = clients.users;
+      for (std::int64_t i = 0; i < clients.users; ++i) add_closed_user(0);
     }
     for (std::size_t i = 0; i < design_.events.size(); ++i)
       schedule(design_.events[i].at_s, WakeKind::scenario_event, static_cast<std::uint32_t>(i));
     const double interval = design_.load_balancer.health_check.interval_s;
     schedule(interval, WakeKind::health_tick);
+    if (design_.autoscale.enabled) schedule(design_.autoscale.interval_s, WakeKind::autoscale_tick);
     for (std::size_t b = 1; b < result_.buckets.size(); ++b)
       schedule(result_.buckets[b].time_s, WakeKind::bucket_tick, static_cast<std::uint32_t>(b - 1));
   }
@@ -373,12 +387,14 @@ class Simulation {
     schedule_arrival(now());
   }
 
-  void add_closed_user() {
+  // A user of the closed population; the first logins spread over the ramp-up.
+  void add_closed_user(double from) {
     const std::uint32_t u = new_user(next_identity_++);
     User& user = users_[u];
+    closed_population_++;
     RandomStream ramp(derive_stream_key(scenario_.seed, replication_, StreamPurpose::ramp_up, user.identity));
-    const double first_login = design_.clients.ramp_up_s > 0 ? ramp.uniform01() * design_.clients.ramp_up_s : 0;
-    schedule(first_login, WakeKind::user_login, u, user.generation);
+    const double ramp_up = from == 0 ? design_.clients.ramp_up_s : 0;
+    schedule(from + (ramp_up > 0 ? ramp.uniform01() * ramp_up : 0), WakeKind::user_login, u, user.generation);
   }
 
   // A visit: log in, use the site for `session_duration`, log out.
@@ -397,7 +413,9 @@ class Simulation {
     user.generation++;
     user.state = UserState::offline;
     if (user.session_alive) end_session(user);
-    if (design_.clients.workload == Workload::closed) {
+    if (design_.clients.workload == Workload::closed && closed_population_ > closed_target_) {
+      closed_population_--;  // the population shrank (traffic event): this user does not come back
+    } else if (design_.clients.workload == Workload::closed) {
       const double relogin = user.relogin_rng.sample(design_.clients.relogin_after_s);
       schedule(now() + relogin, WakeKind::user_login, u, user.generation);
     } else {
@@ -433,7 +451,7 @@ class Simulation {
     if (user.session_alive) end_session(user);  // an earlier session the user could not use
     user.session_alive = true;
     user.revoked = false;
-    user.last_access = user.session_written = user.token_issued = now();
+    user.last_access = user.session_created = user.token_issued = now();
     if (design_.sessions.store == StoreKind::memory) {
       user.session_server = server;
       servers_[server].resident_sessions++;
@@ -475,7 +493,10 @@ class Simulation {
         return false;
       }
       if (user.revoked) {
-        if (sessions.jwt.denylist) return false;
+        if (sessions.jwt.denylist && user.token_issued >= denylist_forgotten_before_) {
+          end_session(user);
+          return false;
+        }
         result_.summary.revoked_accepted++;
       }
       return true;
@@ -609,6 +630,11 @@ class Simulation {
       request.holds_cpu = false;
     }
     if (stage == Stage::store_exec) release_store_slot(r);
+    const bool store_stage = stage == Stage::store_request || stage == Stage::store_exec || stage == Stage::store_reply;
+    if (failed && !request.aborted && store_stage && serving(servers_[request.server])) {
+      fail_store_down(r);  // the store died under this operation; the server answers 503
+      return;
+    }
     if (request.aborted || failed) {
       if (!request.aborted) abort_request(r, FailureCause::reset);
       request.stage = Stage::done;
@@ -710,7 +736,6 @@ class Simulation {
       if (user.session_alive) end_session(user);
       write = store_kind;
     } else if (request.writes_session) {
-      user.session_written = now();
       write = store_kind;
     }
     if (write) {
@@ -760,11 +785,19 @@ class Simulation {
   // ---------------------------------------------------------------- the session store
   void store_operation(std::uint32_t r) {
     Request& request = requests_[r];
+    if (!store_up_) {
+      fail_store_down(r);
+      return;
+    }
     start(r, Stage::store_request,
           sg4::Comm::sendto_init(servers_[request.server].host, platform_.store)->set_payload_size(kStoreMessageBytes));
   }
 
   void enqueue_store(std::uint32_t r) {
+    if (!store_up_) {
+      fail_store_down(r);
+      return;
+    }
     if (store_busy_ < store_slots_) {
       run_store_operation(r);
     } else {
@@ -782,6 +815,12 @@ class Simulation {
                                  : design_.sessions.redis.op_time_s;
     result_.summary.store_ops++;
     start(r, Stage::store_exec, sg4::Exec::init()->set_flops_amount(service_s * kFlopsPerSecond)->set_host(platform_.store));
+  }
+
+  // The server is up but cannot reach the session store: it answers 503.
+  void fail_store_down(std::uint32_t r) {
+    release_worker(r);
+    answer(r, Outcome::failed, FailureCause::store_down);
   }
 
   void release_store_slot(std::uint32_t r) {
@@ -969,7 +1008,12 @@ class Simulation {
         if (server.healthy && ++server.bad_probes >= check.unhealthy_after) server.healthy = false;
       }
       refresh_view(s);
+      if (server.draining && server.powered && drained(s)) end_drain(s);  // nothing left to wait for
     }
+    // A rolling deploy moves on once the whole batch is back in rotation.
+    if (!deploy_batch_.empty() &&
+        std::all_of(deploy_batch_.begin(), deploy_batch_.end(), [this](int s) { return views_[s].accepts_new_sessions; }))
+      next_deploy_batch();
     schedule(now() + check.interval_s, WakeKind::health_tick);
   }
 
@@ -1037,32 +1081,330 @@ class Simulation {
 
   void apply(const CrashEvent& crash) {
     if (const int* s = std::get_if<int>(&crash.target)) {
+      if (!servers_[*s].powered) {
+        add_event_row("crash", server_name(*s), 0, "already down: nothing happens");
+        return;
+      }
       // The server's own count of the sessions it holds, kept apart from the loss count so
       // that the two bookkeepings can be checked against each other.
-      const std::int64_t held = servers_[*s].resident_sessions;
+      Server& server = servers_[*s];
+      if (server.draining) {  // a crash ends a drain: a leaving server has left, a deploy waits for a restart
+        server.drain_generation++;
+        server.draining = false;
+        if (server.leaving) server.member = server.leaving = false;
+        refresh_view(*s);
+      }
+      const std::int64_t held = server.resident_sessions;
       const std::int64_t lost = crash_server(*s);
       add_event_row("crash", server_name(*s), lost,
                     fmt::format("held {} sessions; {} requests in it failed", held, last_reset_count_));
       return;
     }
-    add_event_row("crash", "store", 0, "store crashes are not modelled yet");
+    crash_store();
   }
 
   void apply(const RestartEvent& restart) {
     if (const int* s = std::get_if<int>(&restart.target)) {
+      if (servers_[*s].powered) {
+        add_event_row("restart", server_name(*s), 0, "already up: nothing happens");
+        return;
+      }
       restart_server(*s);
       add_event_row("restart", server_name(*s), 0,
                     fmt::format("boots for {}s, then rejoins after {} good probes", design_.servers.startup_time_s,
                                 design_.load_balancer.health_check.healthy_after));
       return;
     }
-    add_event_row("restart", "store", 0, "store crashes are not modelled yet");
+    restart_store();
   }
 
-  void apply(const DeployEvent&) { add_event_row("deploy", "all", 0, "not modelled yet"); }
-  void apply(const ScaleEvent&) { add_event_row("scale", "pool", 0, "not modelled yet"); }
-  void apply(const RevokeEvent&) { add_event_row("revoke", "users", 0, "not modelled yet"); }
-  void apply(const TrafficEvent&) { add_event_row("traffic", "clients", 0, "not modelled yet"); }
+  // ---------------------------------------------------------------- pool changes
+  int active_members() const {
+    int count = 0;
+    for (const Server& server : servers_)
+      if (server.member && !server.leaving) count++;
+    return count;
+  }
+
+  // A new member boots; the balancer sends it nothing until it has passed its health probes.
+  void start_server(int s) {
+    Server& server = servers_[s];
+    server.member = true;
+    server.healthy = false;
+    server.draining = server.leaving = false;
+    server.started_at = now();
+    restart_server(s);
+    refresh_view(s);
+  }
+
+  // The balancer stops sending new sessions; after `drain_s` (or once the server holds no
+  // session and no request) it stops, and memory sessions still on it are lost.
+  void start_drain(int s, double drain_s, bool leaving) {
+    Server& server = servers_[s];
+    server.draining = true;
+    server.leaving = leaving;
+    server.drain_generation++;
+    refresh_view(s);
+    if (drain_s <= 0) {
+      end_drain(s);
+    } else {
+      schedule(now() + drain_s, WakeKind::drain_end, static_cast<std::uint32_t>(s), server.drain_generation);
+    }
+  }
+
+  bool drained(int s) const {
+    const Server& server = servers_[s];
+    return server.resident_sessions == 0 && server.busy_workers == 0 && server.queue.empty() && views_[s].in_flight == 0;
+  }
+
+  void end_drain(int s) {
+    Server& server = servers_[s];
+    server.drain_generation++;
+    const std::int64_t held = server.resident_sessions;
+    const std::int64_t lost = server.powered ? crash_server(s) : 0;
+    server.draining = false;
+    server.healthy = false;  // a planned stop: the balancer is told at once
+    if (server.leaving) {
+      server.member = false;
+      server.leaving = false;
+      refresh_view(s);
+      add_event_row("stop", server_name(s), lost,
+                    fmt::format("end of drain, leaves the pool; held {} sessions; {} requests in it failed", held,
+                                last_reset_count_));
+      return;
+    }
+    restart_server(s);
+    refresh_view(s);
+    add_event_row("deploy_restart", server_name(s), lost,
+                  fmt::format("end of drain, restarts with the new version; held {} sessions; {} requests in it failed",
+                              held, last_reset_count_));
+  }
+
+  void apply(const DeployEvent& deploy) {
+    if (!deploy_pending_.empty() || !deploy_batch_.empty()) {
+      add_event_row("deploy", "all", 0, "ignored: a deploy is already in progress");
+      return;
+    }
+    deploy_ = deploy;
+    for (int s = 0; s < static_cast<int>(servers_.size()); ++s)
+      if (servers_[s].member && !servers_[s].leaving) deploy_pending_.push_back(s);
+    add_event_row("deploy", "all", 0,
+                  fmt::format("rolling restart of {} servers, {} at a time, drain {}s", deploy_pending_.size(),
+                              deploy.batch, deploy.drain_s));
+    next_deploy_batch();
+  }
+
+  void next_deploy_batch() {
+    deploy_batch_.clear();
+    while (static_cast<int>(deploy_batch_.size()) < deploy_.batch && !deploy_pending_.empty()) {
+      const int s = deploy_pending_.front();
+      deploy_pending_.pop_front();
+      if (!servers_[s].member || servers_[s].leaving) continue;
+      deploy_batch_.push_back(s);
+    }
+    if (deploy_batch_.empty()) {
+      add_event_row("deploy_done", "all", 0, "every server runs the new version");
+      return;
+    }
+    for (int s : std::vector<int>(deploy_batch_)) start_drain(s, deploy_.drain_s, /*leaving=*/false);
+  }
+
+  void apply(const ScaleEvent& scale) {
+    resize_pool(scale.to, scale.drain_s, fmt::format("scheduled: to {}", scale.to));
+  }
+
+  // Starts or drains servers so that `target` remain; scale-in removes the most recently
+  // started servers first.
+  void resize_pool(int target, double drain_s, const std::string& why) {
+    const int current = active_members();
+    if (target > current) {
+      std::vector<std::string> names;
+      for (int s = 0; s < static_cast<int>(servers_.size()) && current + static_cast<int>(names.size()) < target; ++s) {
+        if (servers_[s].member || servers_[s].powered) continue;
+        start_server(s);
+        names.push_back(server_name(s));
+      }
+      if (names.empty()) return;  // every host of the pool (servers.max) is in use or still stopping
+      add_event_row("scale_out", "pool", 0,
+                    fmt::format("{}; {} -> {} servers, starting {}", why, current, current + names.size(),
+                                fmt::join(names, " ")));
+    } else if (target < current) {
+      std::vector<int> candidates;
+      for (int s = 0; s < static_cast<int>(servers_.size()); ++s)
+        if (servers_[s].member && !servers_[s].leaving) candidates.push_back(s);
+      std::stable_sort(candidates.begin(), candidates.end(), [this](int a, int b) {
+        return servers_[a].started_at != servers_[b].started_at ? servers_[a].started_at > servers_[b].started_at : a > b;
+      });
+      candidates.resize(static_cast<std::size_t>(current - target));
+      std::vector<std::string> names;
+      std::int64_t held = 0;
+      for (int s : candidates) {
+        names.push_back(server_name(s));
+        held += servers_[s].resident_sessions;
+      }
+      add_event_row("scale_in", "pool", 0,
+                    fmt::format("{}; {} -> {} servers, draining {} for {}s; they hold {} sessions", why, current, target,
+                                fmt::join(names, " "), drain_s, held));
+      for (int s : candidates) start_drain(s, drain_s, /*leaving=*/true);
+    } else {
+      add_event_row("scale", "pool", 0, fmt::format("{}; already {} servers", why, current));
+    }
+    last_scaling_at_ = now();
+  }
+
+  // Target tracking on the mean CPU utilisation of the servers in service over the interval.
+  void on_autoscale_tick() {
+    const AutoscaleSpec& autoscale = design_.autoscale;
+    schedule(now() + autoscale.interval_s, WakeKind::autoscale_tick);
+    double busy = 0, service = 0;
+    for (Server& server : servers_) {
+      account_cpu(server, now());
+      busy += server.busy_core_s;
+      service += server.service_core_s;
+    }
+    const double busy_delta = busy - autoscale_busy_mark_, service_delta = service - autoscale_service_mark_;
+    autoscale_busy_mark_ = busy;
+    autoscale_service_mark_ = service;
+    if (service_delta <= 0 || now() - last_scaling_at_ < autoscale.cooldown_s) return;
+    const double utilization = busy_delta / service_delta;
+    const int current = active_members();
+    const int proportional = static_cast<int>(std::ceil(current * utilization / autoscale.target - 1e-9));
+    const int desired = std::clamp(proportional, autoscale.min, autoscale.max);
+    if (desired == current) return;
+    resize_pool(desired, autoscale.scale_in_drain_s,
+                fmt::format("autoscaler: cpu {:.0f}% {} target {:.0f}%", utilization * 100,
+                            utilization > autoscale.target ? "above" : "below", autoscale.target * 100));
+  }
+
+  // ---------------------------------------------------------------- the store fails
+  void crash_store() {
+    const SessionSpec& sessions = design_.sessions;
+    if (!uses_store_) {
+      add_event_row("crash", "store", 0,
+                    sessions.store == StoreKind::memory ? "no session store in this design: sessions live in server memory"
+                                                        : "no session store in this design: the client holds the token");
+      return;
+    }
+    if (!store_up_) {
+      add_event_row("crash", "store", 0, "already down: nothing happens");
+      return;
+    }
+    const double t = now();
+    std::int64_t lost = 0;
+    std::string detail;
+    if (sessions.store == StoreKind::database) {
+      detail = "durable: no session lost; requests that need the store fail until it restarts";
+    } else {
+      // What survives: nothing without persistence; with aof or a replica, what was written
+      // more than a second ago; with snapshots, what existed at the last snapshot.
+      const RedisSpec& redis = sessions.redis;
+      double lost_from = -kInf;
+      std::string what = "no persistence: every session is lost";
+      if (redis.replica) {
+        lost_from = t - 1.0;
+        what = fmt::format("the replica takes over after {}s, without the last second of writes", redis.failover_time_s);
+      } else if (redis.persistence == Persistence::aof) {
+        lost_from = t - 1.0;
+        what = "aof: the last second of writes is lost";
+      } else if (redis.persistence == Persistence::snapshot) {
+        lost_from = std::floor(t / redis.snapshot_interval_s) * redis.snapshot_interval_s;
+        what = fmt::format("snapshot: sessions created since the last snapshot at {}s are lost", lost_from);
+      }
+      if (sessions.store == StoreKind::redis) {
+        for (User& user : users_)
+          if (user.session_alive && user.session_created >= lost_from) lost += lose_session(user);
+        detail = what;
+      } else {  // jwt denylist: revocations it forgets make revoked tokens valid again
+        denylist_forgotten_before_ = std::max(denylist_forgotten_before_, lost_from == -kInf ? t : lost_from);
+        detail = "denylist, " + what;
+      }
+    }
+    store_up_ = false;
+    store_generation_++;
+    std::deque<std::uint32_t> waiting;
+    waiting.swap(store_queue_);
+    for (std::uint32_t r : waiting) {
+      if (requests_[r].aborted) {
+        requests_[r].stage = Stage::done;
+        maybe_free_request(r);
+      } else {
+        fail_store_down(r);
+      }
+    }
+    platform_.store->turn_off();  // operations in progress fail, and their servers answer 503
+    add_event_row("crash", "store", lost, detail);
+    if (sessions.store != StoreKind::database && sessions.redis.replica)
+      schedule(t + sessions.redis.failover_time_s, WakeKind::store_failover, 0, store_generation_);
+  }
+
+  void bring_store_up() {
+    platform_.store->turn_on();
+    store_up_ = true;
+    store_generation_++;
+  }
+
+  void store_failover(std::uint32_t generation) {
+    if (generation != store_generation_ || store_up_) return;
+    bring_store_up();
+    add_event_row("failover", "store", 0, "the replica serves the sessions");
+  }
+
+  void restart_store() {
+    if (!uses_store_) {
+      add_event_row("restart", "store", 0, "no session store in this design");
+      return;
+    }
+    if (store_up_) {
+      add_event_row("restart", "store", 0, "already up: nothing happens");
+      return;
+    }
+    bring_store_up();
+    add_event_row("restart", "store", 0, "the store serves requests again");
+  }
+
+  // ---------------------------------------------------------------- revocation and traffic
+  void apply(const RevokeEvent& revoke) {
+    RandomStream rng(derive_stream_key(scenario_.seed, replication_, StreamPurpose::revoke, revocations_++));
+    const SessionSpec& sessions = design_.sessions;
+    std::int64_t logged_in = 0, chosen = 0;
+    for (User& user : users_) {
+      if (!user.session_alive || user.state == UserState::gone) continue;
+      logged_in++;
+      if (rng.uniform01() >= revoke.fraction) continue;
+      chosen++;
+      if (sessions.store == StoreKind::jwt) {
+        user.revoked = true;  // the token itself stays valid until it expires
+        if (sessions.jwt.denylist) result_.summary.store_ops++;
+      } else {
+        end_session(user);  // deleted on purpose: the user's next request gets a 401
+      }
+    }
+    std::string effect;
+    if (sessions.store != StoreKind::jwt) effect = "their sessions are deleted";
+    else if (sessions.jwt.denylist) effect = "their tokens are on the denylist";
+    else effect = fmt::format("their tokens stay valid until they expire (up to {}s)", sessions.jwt.expiry_s);
+    add_event_row("revoke", "users", 0, fmt::format("{} of {} logged-in users revoked; {}", chosen, logged_in, effect));
+  }
+
+  void apply(const TrafficEvent& traffic) {
+    std::vector<std::string> changes;
+    if (traffic.arrival_rate_per_s) {
+      arrival_rate_ = *traffic.arrival_rate_per_s;
+      arrival_generation_++;
+      schedule_arrival(now());
+      changes.push_back(fmt::format("arrival rate {}/s", arrival_rate_));
+    }
+    if (traffic.users) {
+      closed_target_ = *traffic.users;
+      while (closed_population_ < closed_target_) add_closed_user(now());
+      changes.push_back(fmt::format("{} users (extra users leave at the end of their visit)", closed_target_));
+    }
+    if (traffic.think_time_s) {
+      think_time_ = *traffic.think_time_s;
+      changes.push_back(fmt::format("think time mean {}s", think_time_.mean()));
+    }
+    add_event_row("traffic", "clients", 0, fmt::format("{}", fmt::join(changes, ", ")));
+  }
 
   // ---------------------------------------------------------------- time series
   // The bucket of the present moment (the last one also takes the very end of the run).
@@ -1122,6 +1464,17 @@ class Simulation {
   std::uint64_t pool_version_ = 0;
 
   bool uses_store_ = false;
+  bool store_up_ = true;
+  std::uint32_t store_generation_ = 0;        // invalidates a pending failover
+  double denylist_forgotten_before_ = -1;     // jwt denylist: revocations older than this were lost
+  std::uint64_t revocations_ = 0;
+  std::int64_t closed_population_ = 0;        // closed workload: users who come back
+  std::int64_t closed_target_ = 0;
+  std::deque<int> deploy_pending_;            // servers a rolling deploy has still to restart
+  std::vector<int> deploy_batch_;             // the batch being restarted
+  DeployEvent deploy_;
+  double last_scaling_at_ = -kInf;
+  double autoscale_busy_mark_ = 0, autoscale_service_mark_ = 0;
   int store_slots_ = 1;
   int store_busy_ = 0;
   std::deque<std::uint32_t> store_queue_;
