@@ -2,6 +2,7 @@
 // (0 success, 2 bad input: scenario or arguments, 1 anything else).
 #include <CLI/CLI.hpp>
 
+#include <csignal>
 #include <iostream>
 #include <thread>
 
@@ -60,6 +61,11 @@ int main(int argc, char** argv) {
   } catch (const cli::UsageError& error) {
     std::cerr << "error: " << error.what() << "\n";
     return 2;
+  } catch (const engine::Interrupted& interrupted) {
+    std::cerr << "\ninterrupted by " << (interrupted.signal_number == SIGINT ? "SIGINT" : "SIGTERM")
+              << ": the runs in progress were stopped and no output file of this command was written"
+                 " (a sweep keeps the points it had finished; run it again to resume)\n";
+    return 128 + interrupted.signal_number;
   } catch (const engine::RunFailure& failure) {
     std::cerr << "error: " << failure.what() << "\n";
     return failure.input_error ? 2 : 1;

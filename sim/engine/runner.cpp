@@ -120,6 +120,31 @@ void write_all(int fd, const std::string& bytes) {
   _exit(status);  // no static destructors: SimGrid's teardown is not needed in a child
 }
 
+volatile std::sig_atomic_t interrupted_by = 0;
+
+extern "C" void on_interrupt(int signal_number) { interrupted_by = signal_number; }
+
+// SIGINT and SIGTERM stop the parent's wait (no SA_RESTART) instead of killing it, so that it
+// can stop its children and leave no half-written file; children get the default actions back.
+class InterruptGuard {
+ public:
+  InterruptGuard() {
+    struct sigaction action {};
+    action.sa_handler = on_interrupt;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, &old_int_);
+    sigaction(SIGTERM, &action, &old_term_);
+  }
+  ~InterruptGuard() { restore(); }
+  void restore() {
+    sigaction(SIGINT, &old_int_, nullptr);
+    sigaction(SIGTERM, &old_term_, nullptr);
+  }
+
+ private:
+  struct sigaction old_int_ {}, old_term_ {};
+};
+
 struct Child {
   std::size_t task;
   int fd;
@@ -165,21 +190,33 @@ std::vector<RunResult> run_tasks(const Scenario& scenario, const std::vector<Run
   std::map<pid_t, Child> running;
   std::size_t next = 0, finished = 0;
   std::fflush(nullptr);
-  auto fail_all = [&](const RunFailure& failure) {
+  InterruptGuard guard;
+  auto stop_children = [&] {
     for (auto& [pid, child] : running) {
       ::kill(pid, SIGKILL);
       ::close(child.fd);
       ::waitpid(pid, nullptr, 0);
     }
+    running.clear();
+  };
+  auto fail_all = [&](const RunFailure& failure) {
+    stop_children();
     throw failure;
   };
   while (finished < tasks.size()) {
+    if (interrupted_by != 0) {
+      stop_children();
+      const int signal_number = interrupted_by;
+      interrupted_by = 0;
+      throw Interrupted(signal_number);
+    }
     while (next < tasks.size() && static_cast<int>(running.size()) < std::max(1, jobs)) {
       int fds[2];
       if (::pipe(fds) != 0) fail_all(RunFailure(std::string("pipe: ") + std::strerror(errno), false));
       const pid_t pid = ::fork();
       if (pid < 0) fail_all(RunFailure(std::string("fork: ") + std::strerror(errno), false));
       if (pid == 0) {
+        guard.restore();
         ::close(fds[0]);
         child_main(scenario, tasks[next], fds[1]);
       }
@@ -213,6 +250,7 @@ std::vector<RunResult> run_tasks(const Scenario& scenario, const std::vector<Run
       ::waitpid(pids[i], &status, 0);
       const Child done = std::move(child);
       running.erase(pids[i]);
+      if (interrupted_by != 0) break;  // a child killed by the same Ctrl-C is not a failure
       const RunTask& task = tasks[done.task];
       const std::string who = scenario.designs[task.design].name + " #" + std::to_string(task.replication);
       if (WIFSIGNALED(status))

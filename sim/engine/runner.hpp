@@ -24,6 +24,15 @@ class RunFailure : public std::runtime_error {
   bool input_error;
 };
 
+// The user interrupted the runs (SIGINT or SIGTERM): the children were stopped and nothing
+// was written by them. `signal_number` gives the conventional exit status 128 + signal.
+class Interrupted : public std::runtime_error {
+ public:
+  explicit Interrupted(int signal_number)
+      : std::runtime_error("interrupted"), signal_number(signal_number) {}
+  int signal_number;
+};
+
 // Called after each finished run with (runs done, runs in all).
 using ProgressCallback = std::function<void(std::size_t, std::size_t)>;
 
