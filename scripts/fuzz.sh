@@ -5,7 +5,7 @@
 #
 # Builds tests/fuzz/fuzz_loader in build-fuzz/ with clang++, seeds a corpus (in a temporary
 # directory, never in the repository) from tests/bad-input/*.yaml, scenarios/*.yaml and
-# tests/fuzz/regressions/, and runs it. Exits non-zero on a finding (crash, sanitizer report,
+# tests/fuzz/regressions/ and tests/scenarios/fidelity/, and runs it. Exits non-zero on a finding (crash, sanitizer report,
 # uncaught exception, round-trip mismatch, hang over 5 s, memory over 2 GiB) and prints the path
 # of the input that caused it; replay it with `build-fuzz/fuzz_loader <file>`.
 # Environment: FUZZ_WORKDIR=<dir> keeps the corpus and findings there (reused by the next run);
@@ -48,9 +48,11 @@ corpus="$work_dir/corpus"
 findings="$work_dir/findings"
 mkdir -p "$corpus" "$findings"
 cp -- tests/bad-input/*.yaml scenarios/*.yaml "$corpus/"
-if compgen -G "tests/fuzz/regressions/*" >/dev/null; then
-  cp -- tests/fuzz/regressions/* "$corpus/"
-fi
+for seeds in tests/fuzz/regressions tests/scenarios/fidelity; do
+  if compgen -G "$seeds/*" >/dev/null; then
+    cp -- "$seeds"/* "$corpus/"
+  fi
+done
 
 echo "fuzzing the scenario loader for ${duration}s (corpus: $corpus)"
 status=0

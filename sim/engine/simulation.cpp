@@ -26,6 +26,7 @@
 #include "engine/runner.hpp"
 #include "model/lb/policy.hpp"
 #include "model/random.hpp"
+#include "model/session_rules.hpp"
 #include "model/stats.hpp"
 
 namespace sg4 = simgrid::s4u;
@@ -76,6 +77,7 @@ struct User {
   double token_issued = 0;      // jwt
   double session_created = 0;   // redis persistence: what a crash loses depends on it
   bool revoked = false;
+  double revoked_at = 0;
   bool affected = false;
   std::uint8_t retries_left = 0;
   RandomStream duration_rng{0}, think_rng{0}, kind_rng{0}, cpu_rng{0}, relogin_rng{0};
@@ -482,35 +484,20 @@ class Simulation {
     return 1;
   }
 
-  // Is the session of `user` usable on `server` now? Ends it when it expired or is out of reach.
+  // Is the session of `user` usable on `server` now? Ends it when it expired, lives elsewhere
+  // or was revoked and refused.
   bool session_valid(User& user, int server) {
-    const SessionSpec& sessions = design_.sessions;
-    const double t = now();
-    if (sessions.store == StoreKind::jwt) {
-      if (!user.session_alive) return false;
-      if (t >= user.token_issued + sessions.jwt.expiry_s) {
-        end_session(user);
-        return false;
-      }
-      if (user.revoked) {
-        if (sessions.jwt.denylist && user.token_issued >= denylist_forgotten_before_) {
-          end_session(user);
-          return false;
-        }
-        result_.summary.revoked_accepted++;
-      }
-      return true;
-    }
-    if (!user.session_alive) return false;
-    if (t > user.last_access + sessions.ttl_s) {
-      end_session(user);
-      return false;
-    }
-    if (sessions.store == StoreKind::memory && user.session_server != server) {
-      end_session(user);  // the session lives on another server; the user gets a new one
-      return false;
-    }
-    return true;
+    SessionState state;
+    state.alive = user.session_alive;
+    state.server = user.session_server;
+    state.last_access_s = user.last_access;
+    state.token_issued_s = user.token_issued;
+    state.revoked = user.revoked;
+    state.revoked_at_s = user.revoked_at;
+    const SessionVerdict verdict = check_session(design_.sessions, state, server, now(), denylist_forgotten_before_);
+    if (verdict == SessionVerdict::valid_revoked) result_.summary.revoked_accepted++;
+    if (!served(verdict) && verdict != SessionVerdict::missing) end_session(user);
+    return served(verdict);
   }
 
   // ---------------------------------------------------------------- requests
@@ -1298,16 +1285,13 @@ class Simulation {
       // What survives: nothing without persistence; with aof or a replica, what was written
       // more than a second ago; with snapshots, what existed at the last snapshot.
       const RedisSpec& redis = sessions.redis;
-      double lost_from = -kInf;
+      const double lost_from = store_crash_loses_created_from(redis, t);
       std::string what = "no persistence: every session is lost";
       if (redis.replica) {
-        lost_from = t - 1.0;
         what = fmt::format("the replica takes over after {}s, without the last second of writes", redis.failover_time_s);
       } else if (redis.persistence == Persistence::aof) {
-        lost_from = t - 1.0;
         what = "aof: the last second of writes is lost";
       } else if (redis.persistence == Persistence::snapshot) {
-        lost_from = std::floor(t / redis.snapshot_interval_s) * redis.snapshot_interval_s;
         what = fmt::format("snapshot: sessions created since the last snapshot at {}s are lost", lost_from);
       }
       if (sessions.store == StoreKind::redis) {
@@ -1374,6 +1358,7 @@ class Simulation {
       chosen++;
       if (sessions.store == StoreKind::jwt) {
         user.revoked = true;  // the token itself stays valid until it expires
+        user.revoked_at = now();
         if (sessions.jwt.denylist) result_.summary.store_ops++;
       } else {
         end_session(user);  // deleted on purpose: the user's next request gets a 401
