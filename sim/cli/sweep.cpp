@@ -299,27 +299,7 @@ bool can_be_plain(const std::string& text) {
   return true;
 }
 
-std::string double_quoted(const std::string& text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else if (byte < 0x20 || byte == 0x7f) {
-      out += fmt::format("\\x{:02x}", byte);
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
+std::string double_quoted(const std::string& text) { return yaml_double_quoted(text); }
 
 // A scalar keeps the way it was written: plain stays plain (the loader reads numbers and
 // booleans only when plain), quoted stays quoted.

@@ -7,10 +7,7 @@
 
 namespace statesim {
 
-std::string quote_value(std::string_view text) {
-  constexpr std::size_t kMaxShown = 60;
-  const bool shortened = text.size() > kMaxShown;
-  if (shortened) text = text.substr(0, kMaxShown);
+std::string yaml_double_quoted(std::string_view text) {
   std::string out = "\"";
   for (const char c : text) {
     const auto byte = static_cast<unsigned char>(c);
@@ -21,13 +18,22 @@ std::string quote_value(std::string_view text) {
       out += "\\n";
     } else if (c == '\t') {
       out += "\\t";
+    } else if (c == '\r') {
+      out += "\\r";
     } else if (byte < 0x20 || byte == 0x7f) {
       out += fmt::format("\\x{:02x}", byte);
     } else {
       out += c;
     }
   }
-  out += shortened ? "...\"" : "\"";
+  return out + "\"";
+}
+
+std::string quote_value(std::string_view text) {
+  constexpr std::size_t kMaxShown = 60;
+  if (text.size() <= kMaxShown) return yaml_double_quoted(text);
+  std::string out = yaml_double_quoted(text.substr(0, kMaxShown));
+  out.insert(out.size() - 1, "...");
   return out;
 }
 

@@ -9,8 +9,12 @@
 
 namespace statesim {
 
-// `text` in double quotes with quotes, backslashes and control characters escaped; long texts
-// are shortened with "..." so that a message stays one readable line.
+// `text` as a YAML double-quoted scalar: quotes, backslashes and control characters escaped,
+// so that it reads back as exactly the same text.
+std::string yaml_double_quoted(std::string_view text);
+
+// `text` quoted as above for a message; long texts are shortened with "..." so that a message
+// stays one readable line.
 std::string quote_value(std::string_view text);
 
 // Edit distance counting insertions, deletions, substitutions and swaps of neighbours.

@@ -7,43 +7,14 @@
 #include <variant>
 
 #include "scenario/loader.hpp"
+#include "scenario/message_text.hpp"
 #include "scenario/units.hpp"
 
 namespace statesim {
 namespace {
 
-// A YAML double-quoted string; names are quoted too, since a plain `null` or `true` would not
-// read back as a text.
-std::string yaml_quoted(const std::string& text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        if (byte < 0x20 || byte == 0x7f) {
-          out += fmt::format("\\x{:02x}", byte);
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
-}
+// Names are written double-quoted too, since a plain `null` or `true` would not read back as text.
+std::string yaml_quoted(const std::string& text) { return yaml_double_quoted(text); }
 
 const char* bool_text(bool value) { return value ? "true" : "false"; }
 
