@@ -134,9 +134,10 @@ class Progress {
     if (!enabled_) return;
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
     if (elapsed < 1.0) return;
-    const double left = done > 0 ? elapsed * static_cast<double>(total - done) / static_cast<double>(done) : 0;
-    std::cerr << fmt::format("\r\033[Kruns {}/{}  elapsed {:.0f}s  about {:.0f}s left", done, total, elapsed, left)
-              << std::flush;
+    const std::string left =
+        done > 0 ? fmt::format("about {:.0f}s left", elapsed * static_cast<double>(total - done) / static_cast<double>(done))
+                 : "estimating the time left";
+    std::cerr << fmt::format("\r\033[Kruns {}/{}  elapsed {:.0f}s  {}", done, total, elapsed, left) << std::flush;
     shown_ = true;
   }
 

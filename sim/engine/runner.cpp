@@ -231,10 +231,12 @@ std::vector<RunResult> run_tasks(const Scenario& scenario, const std::vector<Run
       polls.push_back(pollfd{child.fd, POLLIN, 0});
       pids.push_back(pid);
     }
-    if (::poll(polls.data(), polls.size(), -1) < 0) {
+    const int ready = ::poll(polls.data(), polls.size(), 500);
+    if (ready < 0) {
       if (errno == EINTR) continue;
       fail_all(RunFailure(std::string("poll: ") + std::strerror(errno), false));
     }
+    if (ready == 0 && progress) progress(finished, tasks.size());  // keeps the elapsed time moving
     for (std::size_t i = 0; i < polls.size(); ++i) {
       if (polls[i].revents == 0) continue;
       Child& child = running.at(pids[i]);

@@ -33,7 +33,7 @@ class Interrupted : public std::runtime_error {
   int signal_number;
 };
 
-// Called after each finished run with (runs done, runs in all).
+// Called after each finished run, and about twice a second meanwhile, with (runs done, runs in all).
 using ProgressCallback = std::function<void(std::size_t, std::size_t)>;
 
 // Results in the order of `tasks`, whatever `jobs` is.
