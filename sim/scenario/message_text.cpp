@@ -64,6 +64,11 @@ std::string closest_name(std::string_view typo, const std::vector<std::string>& 
   std::string best;
   std::size_t best_distance = tolerance + 1;
   for (const auto& candidate : candidates) {
+    // The distance is at least the difference in length: skipping hopeless candidates keeps a
+    // megabyte-long value from costing a table of megabytes times the candidate's length.
+    const std::size_t length_gap = lowered.size() > candidate.size() ? lowered.size() - candidate.size()
+                                                                     : candidate.size() - lowered.size();
+    if (length_gap > tolerance) continue;
     const std::size_t distance = edit_distance(lowered, candidate);
     if (distance < best_distance) {
       best_distance = distance;

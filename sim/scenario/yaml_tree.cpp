@@ -9,6 +9,7 @@
 
 #include <optional>
 #include <sstream>
+#include <unordered_map>
 
 #include "scenario/message_text.hpp"
 
@@ -152,6 +153,8 @@ class TreeBuilder : public YAML::EventHandler {
     Node* node;
     std::string path;
     bool expecting_value = false;  // maps: the next node is the value of the last key
+    // maps: the line of each key so far; a hash lookup keeps a map of 100,000 keys linear.
+    std::unordered_map<std::string, int> key_lines = {};
   };
   std::vector<OpenCollection> open_;
   std::string added_path_;  // key path of the node added last
@@ -207,10 +210,9 @@ class TreeBuilder : public YAML::EventHandler {
         throw TreeError(node.position, parent.path,
                         fmt::format("expected a key name, got {}", describe_kind(node)));
       const std::string path = child_path(parent.path, node.text);
-      for (const auto& entry : entries)
-        if (entry.key.text == node.text)
-          throw TreeError(node.position, path,
-                          fmt::format("duplicate key (already given at line {})", entry.key.position.line));
+      const auto [first, inserted] = parent.key_lines.emplace(node.text, node.position.line);
+      if (!inserted)
+        throw TreeError(node.position, path, fmt::format("duplicate key (already given at line {})", first->second));
       entries.push_back(MapEntry{std::move(node), Node{}});
       parent.expecting_value = true;
       added_path_ = path;
