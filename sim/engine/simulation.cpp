@@ -38,7 +38,6 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr double kFlopsPerSecond = 1e9;       // flops of one second of CPU on a speed-1 host
 constexpr double kErrorResponseBytes = 200;   // a 401 / 503 answer
 constexpr double kStoreMessageBytes = 1000;   // a session read or write to the store
-constexpr double kEventWindowS = 60;          // the report counts an event's consequences this long
 constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
 
 enum class UserState : std::uint8_t { offline, logging_in, active, logging_out, gone };
@@ -1058,7 +1057,7 @@ class Simulation {
     windows_.erase(std::remove_if(windows_.begin(), windows_.end(),
                                   [this](const EventWindow& w) { return w.until <= now(); }),
                    windows_.end());
-    windows_.push_back(EventWindow{result_.events.size() - 1, now() + kEventWindowS});
+    windows_.push_back(EventWindow{result_.events.size() - 1, now() + kEventWindow_s});
     return result_.events.back();
   }
 

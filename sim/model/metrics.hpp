@@ -58,6 +58,9 @@ struct Bucket {
   double cpu_utilization = 0;            // busy fraction of the cores of servers up, over the bucket
 };
 
+// EventRow::forced_logouts_after and failed_after count this long after the event.
+inline constexpr double kEventWindow_s = 60;
+
 // One applied event, scheduled or decided by the autoscaler.
 struct EventRow {
   double time_s = 0;

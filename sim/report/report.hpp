@@ -18,9 +18,6 @@
 
 namespace statesim {
 
-// The window after an event over which EventRow::forced_logouts_after and failed_after count.
-inline constexpr double kEventWindow_s = 60;
-
 // One checked `expect:` line.
 struct ExpectationResult {
   std::string text;  // as written: "sticky-memory.sessions_lost > 100"
