@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(cmake g++ make pkg-config libsimgrid-dev libyaml-cpp-dev libcli11-dev libfmt-dev doctest-dev
-          libboost-dev python3 python3-matplotlib python3-pandas python3-simpy)
+          libboost-dev python3 python3-matplotlib python3-pandas python3-simpy procps)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
