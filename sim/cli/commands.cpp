@@ -100,24 +100,27 @@ std::vector<std::string> invariant_violations(const RunResult& run) {
 
 std::vector<ExpectationResult> check_expectations(const Scenario& scenario, const std::vector<RunResult>& runs) {
   std::vector<ExpectationResult> results;
-  for (const Expectation& expectation : parse_expectations(scenario)) {
+  // The mean of a field over a design's replications (NaN when it has no value).
+  auto mean_of = [&runs](const std::string& design, const std::string& field) {
     double sum = 0;
     int n = 0;
     for (const RunResult& run : runs) {
-      if (run.summary.design != expectation.design) continue;
-      const std::optional<double> value = summary_field(run.summary, expectation.field);
+      if (run.summary.design != design) continue;
+      const std::optional<double> value = summary_field(run.summary, field);
       if (value && !std::isnan(*value)) {
         sum += *value;
         ++n;
       }
     }
+    return n > 0 ? sum / n : NAN;
+  };
+  for (const Expectation& expectation : parse_expectations(scenario)) {
     ExpectationResult result;
     result.text = expectation.text;
-    result.actual = n > 0 ? sum / n : NAN;
-    const double a = result.actual, b = expectation.value;
-    const std::string& op = expectation.op;
-    result.passed = n > 0 && ((op == "<" && a < b) || (op == "<=" && a <= b) || (op == ">" && a > b) ||
-                              (op == ">=" && a >= b) || (op == "==" && a == b) || (op == "!=" && a != b));
+    result.actual = mean_of(expectation.design, expectation.field);
+    result.passed = expectation.other_design.empty()
+                        ? expectation.holds(result.actual)
+                        : expectation.holds(result.actual, mean_of(expectation.other_design, expectation.other_field));
     results.push_back(result);
   }
   return results;

@@ -12,7 +12,8 @@ namespace statesim {
 
 // The form of an expect line, for messages.
 inline constexpr const char* kExpectationForm =
-    "a check \"<design>.<field> <op> <number>\" such as \"shared-redis.sessions_lost == 0\"";
+    "a check \"<design>.<field> <op> <number>\" such as \"shared-redis.sessions_lost == 0\", or "
+    "\"<design>.<field> <op> <design>.<field>\"";
 
 // Parses `text` against the known design names; on failure returns nullopt and says why in
 // `problem`.

@@ -34,16 +34,35 @@ const std::vector<std::string>& expectation_fields() {
   return fields;
 }
 
-bool Expectation::holds(double actual) const {
-  if (std::isnan(actual)) return false;
-  if (op == "<") return actual < value;
-  if (op == "<=") return actual <= value;
-  if (op == ">") return actual > value;
-  if (op == ">=") return actual >= value;
-  if (op == "==") return actual == value;
-  if (op == "!=") return actual != value;
+bool Expectation::holds(double actual) const { return holds(actual, value); }
+
+bool Expectation::holds(double actual, double other) const {
+  if (std::isnan(actual) || std::isnan(other)) return false;
+  if (op == "<") return actual < other;
+  if (op == "<=") return actual <= other;
+  if (op == ">") return actual > other;
+  if (op == ">=") return actual >= other;
+  if (op == "==") return actual == other;
+  if (op == "!=") return actual != other;
   return false;
 }
+
+namespace {
+
+// "<design>.<field>" against the known names; empty on success, else why not.
+std::string check_field_reference(const std::string& design, const std::string& field,
+                                  const std::vector<std::string>& design_names) {
+  if (std::find(design_names.begin(), design_names.end(), design) == design_names.end())
+    return fmt::format("unknown design {} (designs: {})", quote_value(design), join_names(design_names));
+  const auto& fields = expectation_fields();
+  if (std::find(fields.begin(), fields.end(), field) != fields.end()) return "";
+  const std::string suggestion = closest_name(field, fields);
+  return suggestion.empty()
+             ? fmt::format("unknown field {} (fields: {})", quote_value(field), join_names(fields))
+             : fmt::format("unknown field {} (did you mean {}?)", quote_value(field), quote_value(suggestion));
+}
+
+}  // namespace
 
 std::optional<Expectation> read_expectation(const std::string& text,
                                             const std::vector<std::string>& design_names,
@@ -81,28 +100,38 @@ std::optional<Expectation> read_expectation(const std::string& text,
   skip_spaces();
   std::string number = text.substr(pos);
   while (!number.empty() && number.back() == ' ') number.pop_back();
+  // A number if it reads as one; otherwise another design's field.
   const bool negative = !number.empty() && number[0] == '-';
+  bool is_number = true;
   try {
     result.value = parse_number(negative ? number.substr(1) : number);
+    if (negative) result.value = -result.value;
   } catch (const UnitError&) {
+    is_number = false;
+  }
+  const std::size_t dot = number.find('.');
+  const bool is_reference = !is_number && dot != std::string::npos && dot > 0 &&
+                            std::all_of(number.begin(), number.begin() + static_cast<std::ptrdiff_t>(dot),
+                                        [](char c) { return is_name_char(c, false); });
+  if (is_reference) {
+    result.other_design = number.substr(0, dot);
+    result.other_field = number.substr(dot + 1);
+    const bool well_formed =
+        std::all_of(result.other_design.begin(), result.other_design.end(), [](char c) { return is_name_char(c, false); }) &&
+        !result.other_field.empty() &&
+        std::all_of(result.other_field.begin(), result.other_field.end(), [](char c) { return is_name_char(c, true); });
+    if (!well_formed) {
+      problem = fmt::format("{} is neither a number nor <design>.<field>", quote_value(number));
+      return std::nullopt;
+    }
+  } else if (!is_number) {
     problem = fmt::format("{} is not a finite decimal number", quote_value(number));
     return std::nullopt;
   }
-  if (negative) result.value = -result.value;
-  if (std::find(design_names.begin(), design_names.end(), result.design) == design_names.end()) {
-    problem =
-        fmt::format("unknown design {} (designs: {})", quote_value(result.design), join_names(design_names));
-    return std::nullopt;
-  }
-  const auto& fields = expectation_fields();
-  if (std::find(fields.begin(), fields.end(), result.field) == fields.end()) {
-    const std::string suggestion = closest_name(result.field, fields);
-    problem = suggestion.empty() ? fmt::format("unknown field {} (fields: {})", quote_value(result.field),
-                                               join_names(fields))
-                                 : fmt::format("unknown field {} (did you mean {}?)",
-                                               quote_value(result.field), quote_value(suggestion));
-    return std::nullopt;
-  }
+  problem = check_field_reference(result.design, result.field, design_names);
+  if (problem.empty() && is_reference)
+    problem = check_field_reference(result.other_design, result.other_field, design_names);
+  if (!problem.empty()) return std::nullopt;
   return result;
 }
 

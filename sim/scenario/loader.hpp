@@ -53,9 +53,12 @@ struct Expectation {
   std::string design;  // an existing design name
   std::string field;   // a summary field: sessions_lost, latency_p95_ms, ...
   std::string op;      // <, <=, >, >=, ==, !=
-  double value = 0;
+  double value = 0;                 // the number compared with, unless other_design is set
+  std::string other_design;         // "a.f < b.g": compare with another design's field
+  std::string other_field;
   std::string text;                 // the line as written
-  bool holds(double actual) const;  // false when `actual` is NaN
+  bool holds(double actual) const;  // against `value`; false when `actual` is NaN
+  bool holds(double actual, double other) const;  // against `other`; false when either is NaN
 };
 
 // The scenario's `expect:` lines, parsed; they were checked when the scenario was loaded.
