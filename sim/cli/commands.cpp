@@ -15,6 +15,9 @@
 #include "cli/output.hpp"
 #include "default_lesson.hpp"
 #include "engine/runner.hpp"
+#include "model/capacity.hpp"
+#include "model/expectations.hpp"
+#include "model/run_checks.hpp"
 #include "report/report.hpp"
 #include "scenario/loader.hpp"
 
@@ -43,87 +46,8 @@ void apply_overrides(Scenario& scenario, const RunOptions& options) {
   }
 }
 
-// A rough offered-load check: a design whose servers cannot keep up has queues that grow
-// without bound, which makes every latency figure depend on the run length.
 void warn_if_unstable(const Scenario& scenario, std::ostream& err) {
-  for (const Design& design : scenario.designs) {
-    const ClientSpec& clients = design.clients;
-    double weights = 0, cpu = 0;
-    for (const auto& kind : clients.requests) {
-      weights += kind.weight;
-      cpu += kind.weight * kind.cpu_s.mean();
-    }
-    cpu /= weights;
-    const double think = std::max(clients.think_time_s.mean(), 1e-9);
-    const double session = clients.session_duration_s.mean();
-    double logged_in_users;
-    if (clients.workload == Workload::open) {
-      logged_in_users = clients.arrival_rate_per_s * session;
-    } else {
-      const double relogin = clients.relogin_after_s.mean();
-      logged_in_users = static_cast<double>(clients.users) * session / std::max(session + relogin, 1e-9);
-    }
-    const double offered_cpu_s = logged_in_users / think * cpu;
-    const double capacity = design.servers.count * std::min(design.servers.cores, design.servers.workers) * design.servers.speed;
-    const double load = offered_cpu_s / capacity;
-    if (load >= 1.0)
-      err << fmt::format(
-          "warning: {}: the offered CPU load is about {:.0f}% of the servers' capacity: queues grow without "
-          "bound and latencies depend on the run length\n",
-          design.name, load * 100);
-  }
-}
-
-// The end-of-run checks that must hold in every run; a violation is a bug in statesim.
-std::vector<std::string> invariant_violations(const RunResult& run) {
-  std::vector<std::string> problems;
-  const Summary& s = run.summary;
-  const std::string who = fmt::format("{} #{}", s.design, s.replication);
-  if (s.sessions_started != s.sessions_ended + s.sessions_lost + s.sessions_active)
-    problems.push_back(fmt::format("{}: sessions_started {} != ended {} + lost {} + active {}", who, s.sessions_started,
-                                   s.sessions_ended, s.sessions_lost, s.sessions_active));
-  if (s.requests != s.ok + s.failed + s.forced + s.in_flight)
-    problems.push_back(fmt::format("{}: requests {} != ok {} + failed {} + forced {} + in flight {}", who, s.requests,
-                                   s.ok, s.failed, s.forced, s.in_flight));
-  std::int64_t by_cause = 0;
-  for (auto count : s.failed_by_cause) by_cause += count;
-  if (by_cause != s.failed)
-    problems.push_back(fmt::format("{}: failures by cause sum to {}, failed is {}", who, by_cause, s.failed));
-  std::int64_t lost_in_events = 0;
-  for (const auto& event : run.events) lost_in_events += event.sessions_lost;
-  if (lost_in_events > s.sessions_lost)
-    problems.push_back(fmt::format("{}: events lose {} sessions, the summary {}", who, lost_in_events, s.sessions_lost));
-  if (!(s.littles_law_error <= 1e-6))
-    problems.push_back(fmt::format("{}: Little's law off by a relative {:.3g}", who, s.littles_law_error));
-  return problems;
-}
-
-std::vector<ExpectationResult> check_expectations(const Scenario& scenario, const std::vector<RunResult>& runs) {
-  std::vector<ExpectationResult> results;
-  // The mean of a field over a design's replications (NaN when it has no value).
-  auto mean_of = [&runs](const std::string& design, const std::string& field) {
-    double sum = 0;
-    int n = 0;
-    for (const RunResult& run : runs) {
-      if (run.summary.design != design) continue;
-      const std::optional<double> value = summary_field(run.summary, field);
-      if (value && !std::isnan(*value)) {
-        sum += *value;
-        ++n;
-      }
-    }
-    return n > 0 ? sum / n : NAN;
-  };
-  for (const Expectation& expectation : parse_expectations(scenario)) {
-    ExpectationResult result;
-    result.text = expectation.text;
-    result.actual = mean_of(expectation.design, expectation.field);
-    result.passed = expectation.other_design.empty()
-                        ? expectation.holds(result.actual)
-                        : expectation.holds(result.actual, mean_of(expectation.other_design, expectation.other_field));
-    results.push_back(result);
-  }
-  return results;
+  for (const std::string& warning : capacity_warnings(scenario)) err << "warning: " << warning << "\n";
 }
 
 // A progress line on a terminal, for runs that take more than a second.
@@ -165,8 +89,10 @@ int plot(const std::string& out_dir) {
 }  // namespace
 
 Scenario load(const std::string& path) {
-  if (path.empty()) return load_scenario_text(kDefaultLessonYaml, "default-lesson.yaml", ".");
-  return load_scenario_file(path);
+  Scenario scenario =
+      path.empty() ? load_scenario_text(kDefaultLessonYaml, "default-lesson.yaml", ".") : load_scenario_file(path);
+  parse_expectations(scenario);  // the fields they name exist: refused now, not after the run
+  return scenario;
 }
 
 std::vector<RunResult> simulate_all(const Scenario& scenario, int jobs, bool quiet) {

@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "model/session_store.hpp"
+
 namespace sg4 = simgrid::s4u;
 
 namespace statesim::engine {
@@ -9,11 +11,9 @@ namespace {
 
 constexpr double kFlopsPerSpeedUnit = 1e9;  // a server of speed 1 runs 1e9 flops per second
 
-// Store host cores: redis serves one operation at a time; a database runs one query per
-// pooled connection in parallel (queries are I/O-bound, so each gets a core of its own).
-int store_cores(const SessionSpec& sessions) {
-  return sessions.store == StoreKind::database ? sessions.database.connections : 1;
-}
+// Store host cores: one per operation the store serves at once (a database's queries are
+// I/O-bound, so each pooled connection gets a core of its own).
+int store_cores(const SessionSpec& sessions) { return make_session_store(sessions)->concurrent_operations(); }
 
 Platform build_builtin(const Design& design) {
   const NetworkSpec& net = design.network;

@@ -62,11 +62,10 @@ class Reader {
 template <typename Archive, typename R>
 void visit_result(Archive& archive, R& result) {
   auto& s = result.summary;
-  archive(s.design, s.replication, s.seed, s.sessions_started, s.sessions_ended, s.sessions_lost, s.sessions_active,
-          s.forced_logouts, s.users_affected, s.requests, s.ok, s.failed, s.forced, s.in_flight);
-  for (auto& count : s.failed_by_cause) archive(count);
-  archive(s.latency_mean_ms, s.latency_p50_ms, s.latency_p95_ms, s.latency_p99_ms, s.latency_max_ms,
-          s.throughput_rps, s.cpu_utilization, s.store_ops, s.revoked_accepted, s.littles_law_error);
+  archive(s.design, s.replication, s.seed, s.littles_law_error);
+#define STATESIM_ARCHIVE_FIELD(name, type, label, unit, decimals) archive(s.name);
+  STATESIM_SUMMARY_FIELDS(STATESIM_ARCHIVE_FIELD)
+#undef STATESIM_ARCHIVE_FIELD
 }
 
 template <typename Archive, typename B>

@@ -72,7 +72,7 @@ std::string events_csv(const std::vector<RunResult>& runs) {
   for (const RunResult& run : runs) {
     for (const EventRow& e : run.events) {
       append_row(csv, {run.summary.design, integer(run.summary.replication), real(e.time_s, kTimeDecimals),
-                       e.event, e.target, integer(e.sessions_lost), integer(e.forced_logouts_after),
+                       std::string(kEventKindNames.name(e.event)), e.target, integer(e.sessions_lost), integer(e.forced_logouts_after),
                        integer(e.failed_after), e.detail});
     }
   }

@@ -12,18 +12,12 @@
 #include <string>
 #include <vector>
 
+#include "model/expectations.hpp"
 #include "model/metrics.hpp"
 #include "report/summary_fields.hpp"
 #include "scenario/config.hpp"
 
 namespace statesim {
-
-// One checked `expect:` line.
-struct ExpectationResult {
-  std::string text;  // as written: "sticky-memory.sessions_lost > 100"
-  bool passed = false;
-  double actual = 0;  // the value compared (NaN when there was none)
-};
 
 // design, replication, seed, then summary_field_names(): one row per run.
 std::string summary_csv(const std::vector<RunResult>& runs);

@@ -1,6 +1,4 @@
-// The numeric fields of a run's Summary, in the order of the output contract, defined once:
-// summary.csv, summary_ci.csv, comparisons.csv, the JSON report, the table and the `expect:`
-// checker all read this list.
+// How the report writes the numeric fields of model/summary_fields.hpp.
 //
 // Number format (every writer):
 //   - count fields: a plain integer ("12345");
@@ -11,40 +9,11 @@
 //     `null` in JSON, "-" in the table.
 #pragma once
 
-#include <optional>
 #include <string>
-#include <string_view>
-#include <vector>
 
-#include "model/metrics.hpp"
+#include "model/summary_fields.hpp"
 
 namespace statesim {
-
-enum class FieldKind { count, real };
-
-struct SummaryField {
-  const char* name;   // column name in summary.csv, key in the JSON report and in `expect:`
-  const char* label;  // row label in the table, with its unit
-  FieldKind kind;
-  const char* unit;  // "" for counts, "ms", "req/s", "fraction"
-  int decimals;      // real fields: digits after the point in CSV and JSON
-  double (*value)(const Summary&);
-};
-
-// The columns before the numeric fields in summary.csv (and the first keys of a JSON run).
-inline constexpr const char* kSummaryIdentityColumns[] = {"design", "replication", "seed"};
-
-// Numeric fields in contract order: sessions_started ... in_flight.
-const std::vector<SummaryField>& summary_fields();
-
-// The field named `name`, or nullptr.
-const SummaryField* find_summary_field(std::string_view name);
-
-// Names of the numeric fields, in contract order (no design/replication/seed).
-std::vector<std::string> summary_field_names();
-
-// The value of a numeric field, or nullopt for an unknown name.
-std::optional<double> summary_field(const Summary& summary, const std::string& name);
 
 // A field's value as written to CSV/JSON for one run: count or fixed point, "" for non-finite.
 std::string format_field_value(const SummaryField& field, double value);

@@ -254,7 +254,7 @@ void print_events(std::ostream& out, const std::vector<DesignRuns>& designs, int
     const RunResult* run = first_replication(design);
     if (run == nullptr) continue;
     for (const EventRow& event : run->events) {
-      std::string what = event.event;
+      std::string what(kEventKindNames.name(event.event));
       if (!event.target.empty()) what += " " + event.target;
       if (!event.detail.empty()) what += " (" + event.detail + ")";
       out << fmt::format("  {}  {} {}: {} sessions lost; next {}: {} forced logouts, {} failed\n",

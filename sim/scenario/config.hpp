@@ -8,6 +8,8 @@
 #include <variant>
 #include <vector>
 
+#include "scenario/name_table.hpp"
+
 namespace statesim {
 
 // A random duration as written in the file: `5ms`, `exp(5ms)`, `uniform(1ms, 9ms)`,
@@ -35,6 +37,10 @@ struct NetworkSpec {
 
 enum class Workload { open, closed };
 enum class OnForcedLogout { relogin, leave };
+inline constexpr NameTable<OnForcedLogout, 2> kOnForcedLogoutNames{{{
+    {"relogin", OnForcedLogout::relogin},
+    {"leave", OnForcedLogout::leave},
+}}};
 
 struct ClientSpec {
   Workload workload = Workload::open;
@@ -55,6 +61,15 @@ struct ClientSpec {
 };
 
 enum class LbPolicy { round_robin, random, least_connections, power_of_two, ip_hash, consistent_hash, sticky_cookie };
+inline constexpr NameTable<LbPolicy, 7> kLbPolicyNames{{{
+    {"round_robin", LbPolicy::round_robin},
+    {"random", LbPolicy::random},
+    {"least_connections", LbPolicy::least_connections},
+    {"power_of_two", LbPolicy::power_of_two},
+    {"ip_hash", LbPolicy::ip_hash},
+    {"consistent_hash", LbPolicy::consistent_hash},
+    {"sticky_cookie", LbPolicy::sticky_cookie},
+}}};
 
 struct HealthCheckSpec {
   double interval_s = 5;
@@ -79,7 +94,18 @@ struct ServerSpec {
 };
 
 enum class StoreKind { memory, redis, database, jwt };
+inline constexpr NameTable<StoreKind, 4> kStoreKindNames{{{
+    {"memory", StoreKind::memory},
+    {"redis", StoreKind::redis},
+    {"database", StoreKind::database},
+    {"jwt", StoreKind::jwt},
+}}};
 enum class Persistence { none, aof, snapshot };
+inline constexpr NameTable<Persistence, 3> kPersistenceNames{{{
+    {"none", Persistence::none},
+    {"aof", Persistence::aof},
+    {"snapshot", Persistence::snapshot},
+}}};
 
 struct RedisSpec {
   double op_time_s = 100e-6;
@@ -135,6 +161,16 @@ struct TrafficEvent {
   std::optional<Distribution> think_time_s;
 };
 using EventAction = std::variant<CrashEvent, RestartEvent, DeployEvent, ScaleEvent, RevokeEvent, TrafficEvent>;
+// The key that names an event's action in the file; in the order of EventAction's alternatives.
+enum class EventActionKind { crash, restart, deploy, scale, revoke, traffic };
+inline constexpr NameTable<EventActionKind, 6> kEventActionNames{{{
+    {"crash", EventActionKind::crash},
+    {"restart", EventActionKind::restart},
+    {"deploy", EventActionKind::deploy},
+    {"scale", EventActionKind::scale},
+    {"revoke", EventActionKind::revoke},
+    {"traffic", EventActionKind::traffic},
+}}};
 
 struct ScheduledEvent {
   double at_s = 0;
@@ -155,6 +191,14 @@ struct Design {
   std::vector<ScheduledEvent> events;  // sorted by time, same-time events in file order
 };
 
+// One `expect:` line as written, and where (its fields are checked in model/expectations.hpp).
+struct ExpectLine {
+  std::string text;
+  int line = 0;
+  int column = 0;
+  bool operator==(const ExpectLine& other) const { return text == other.text; }
+};
+
 struct Scenario {
   std::string source_path;     // the file as given on the command line
   int version = 1;
@@ -165,7 +209,7 @@ struct Scenario {
   double warmup_s = 0;
   double report_interval_s = 10;
   int replications = 1;
-  std::vector<std::string> expect;  // result assertions, "design.field op value"
+  std::vector<ExpectLine> expect;   // result assertions, "design.field op value"
   std::vector<Design> designs;      // at least one
 };
 

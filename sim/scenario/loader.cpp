@@ -17,7 +17,7 @@
 #include <optional>
 #include <utility>
 
-#include "scenario/expectation_parser.hpp"
+#include "scenario/expectation.hpp"
 #include "scenario/message_text.hpp"
 #include "scenario/units.hpp"
 #include "scenario/yaml_tree.hpp"
@@ -244,38 +244,19 @@ double read_positive_number(const Node& node, const std::string& path) {
   return value;
 }
 
-template <typename Enum>
-using Choices = std::vector<std::pair<std::string, Enum>>;
-
-template <typename Enum>
-Enum read_choice(const Node& node, const std::string& path, const Choices<Enum>& choices) {
-  std::vector<std::string> names;
-  for (const auto& choice : choices) names.push_back(choice.first);
+template <typename Enum, std::size_t N>
+Enum read_choice(const Node& node, const std::string& path, const NameTable<Enum, N>& choices) {
+  const std::vector<std::string> names = choices.names();
   const std::string expected = fmt::format("one of {}", join_names(names));
   require_scalar(node, path, expected);
-  for (const auto& [name, value] : choices)
-    if (name == node.text) return value;
+  if (const std::optional<Enum> value = choices.parse(node.text)) return *value;
   const std::string suggestion = closest_name(node.text, names);
   fail_expected(node, path, expected,
                 suggestion.empty() ? "" : fmt::format("did you mean {}?", quote_value(suggestion)));
 }
 
-const Choices<LbPolicy> kPolicies = {{"round_robin", LbPolicy::round_robin},
-                                     {"random", LbPolicy::random},
-                                     {"least_connections", LbPolicy::least_connections},
-                                     {"power_of_two", LbPolicy::power_of_two},
-                                     {"ip_hash", LbPolicy::ip_hash},
-                                     {"consistent_hash", LbPolicy::consistent_hash},
-                                     {"sticky_cookie", LbPolicy::sticky_cookie}};
-const Choices<StoreKind> kStores = {{"memory", StoreKind::memory},
-                                    {"redis", StoreKind::redis},
-                                    {"database", StoreKind::database},
-                                    {"jwt", StoreKind::jwt}};
-const Choices<Persistence> kPersistence = {
-    {"none", Persistence::none}, {"aof", Persistence::aof}, {"snapshot", Persistence::snapshot}};
-const Choices<OnForcedLogout> kOnForcedLogout = {{"relogin", OnForcedLogout::relogin},
-                                                 {"leave", OnForcedLogout::leave}};
-const Choices<int> kAutoscaleMetrics = {{"cpu", 0}};
+enum class AutoscaleMetric { cpu };
+inline constexpr NameTable<AutoscaleMetric, 1> kAutoscaleMetrics{{{{"cpu", AutoscaleMetric::cpu}}}};
 
 // ---------------------------------------------------------------------------------------------
 // A design while it is being assembled: the typed values plus where the keys that cross-field
@@ -290,7 +271,7 @@ Origin origin_of(const Node& node, const std::string& path) { return Origin{node
 
 struct EventDraft {
   ScheduledEvent event;
-  std::string action;    // crash, restart, deploy, scale, revoke, traffic
+  EventActionKind action = EventActionKind::crash;
   Origin action_origin;  // the action's value
   std::string target;    // crash/restart: the name as written
   std::optional<Origin> scale_to, traffic_arrival_rate, traffic_users;
@@ -425,7 +406,7 @@ void apply_clients(const Node& node, const std::string& path, DesignDraft& draft
   if (const Node* value = section.get("retry_backoff"))
     clients.retry_backoff_s = read_duration(*value, section.path("retry_backoff"), Lowest::zero);
   if (const Node* value = section.get("on_forced_logout"))
-    clients.on_forced_logout = read_choice(*value, section.path("on_forced_logout"), kOnForcedLogout);
+    clients.on_forced_logout = read_choice(*value, section.path("on_forced_logout"), kOnForcedLogoutNames);
   if (const Node* value = section.get("requests"))
     clients.requests = read_request_kinds(*value, section.path("requests"), context);
 }
@@ -435,7 +416,7 @@ void apply_load_balancer(const Node& node, const std::string& path, DesignDraft&
   const Section section(node, path, {"policy", "health_check", "virtual_nodes"});
   LoadBalancerSpec& balancer = draft.design.load_balancer;
   if (const Node* value = section.get("policy"))
-    balancer.policy = read_choice(*value, section.path("policy"), kPolicies);
+    balancer.policy = read_choice(*value, section.path("policy"), kLbPolicyNames);
   if (const Node* value = section.get("health_check")) {
     const Section health(*value, section.path("health_check"),
                          {"interval", "unhealthy_after", "healthy_after"});
@@ -482,7 +463,7 @@ void apply_sessions(const Node& node, const std::string& path, DesignDraft& draf
   const Section section(node, path, {"store", "ttl", "login_cpu", "redis", "database", "jwt"});
   SessionSpec& sessions = draft.design.sessions;
   if (const Node* value = section.get("store"))
-    sessions.store = read_choice(*value, section.path("store"), kStores);
+    sessions.store = read_choice(*value, section.path("store"), kStoreKindNames);
   if (const Node* value = section.get("ttl"))
     sessions.ttl_s = read_duration(*value, section.path("ttl"), Lowest::above_zero);
   if (const Node* value = section.get("login_cpu"))
@@ -494,7 +475,7 @@ void apply_sessions(const Node& node, const std::string& path, DesignDraft& draf
     if (const Node* item = redis.get("op_time"))
       spec.op_time_s = read_duration(*item, redis.path("op_time"), Lowest::zero);
     if (const Node* item = redis.get("persistence"))
-      spec.persistence = read_choice(*item, redis.path("persistence"), kPersistence);
+      spec.persistence = read_choice(*item, redis.path("persistence"), kPersistenceNames);
     if (const Node* item = redis.get("snapshot_interval"))
       spec.snapshot_interval_s = read_duration(*item, redis.path("snapshot_interval"), Lowest::above_zero);
     if (const Node* item = redis.get("replica")) spec.replica = read_bool(*item, redis.path("replica"));
@@ -546,11 +527,10 @@ void apply_autoscale(const Node& node, const std::string& path, DesignDraft& dra
     autoscale.scale_in_drain_s = read_duration(*value, section.path("scale_in_drain"), Lowest::zero);
 }
 
-const std::vector<std::string> kEventActions = {"crash", "restart", "deploy", "scale", "revoke", "traffic"};
-
 EventDraft read_event(const Node& node, const std::string& path, const LoadContext& context) {
+  const std::vector<std::string> actions = kEventActionNames.names();
   std::vector<std::string> keys = {"at"};
-  keys.insert(keys.end(), kEventActions.begin(), kEventActions.end());
+  keys.insert(keys.end(), actions.begin(), actions.end());
   const Section section(node, path, keys);
   EventDraft draft;
   const Node& at = section.require("at");
@@ -569,49 +549,60 @@ EventDraft read_event(const Node& node, const std::string& path, const LoadConte
     action = &entry;
   }
   if (action == nullptr)
-    fail(node.position, path, fmt::format("an event needs one action: {}", join_names(kEventActions)));
+    fail(node.position, path, fmt::format("an event needs one action: {}", join_names(actions)));
 
   const Node& value = action->value;
-  draft.action = action->key.text;
-  const std::string action_path = section.path(draft.action);
+  // The Section above admits only "at" and the action names.
+  draft.action = *kEventActionNames.parse(action->key.text);
+  const std::string action_path = section.path(action->key.text);
   draft.action_origin = origin_of(value, action_path);
-  if (draft.action == "crash" || draft.action == "restart") {
-    draft.target = require_scalar(value, action_path, "a server name (app-1, app-2, ...) or store").text;
-    // The target is resolved once servers.max of the design is known.
-  } else if (draft.action == "deploy") {
-    const Section deploy(value, action_path, {"batch", "drain"});
-    DeployEvent event;
-    if (const Node* item = deploy.get("batch")) event.batch = read_int(*item, deploy.path("batch"), 1);
-    if (const Node* item = deploy.get("drain"))
-      event.drain_s = read_duration(*item, deploy.path("drain"), Lowest::zero);
-    draft.event.action = event;
-  } else if (draft.action == "scale") {
-    const Section scale(value, action_path, {"to", "drain"});
-    ScaleEvent event;
-    const Node& to = scale.require("to");
-    event.to = read_int(to, scale.path("to"), 1);
-    draft.scale_to = origin_of(to, scale.path("to"));
-    if (const Node* item = scale.get("drain"))
-      event.drain_s = read_duration(*item, scale.path("drain"), Lowest::zero);
-    draft.event.action = event;
-  } else if (draft.action == "revoke") {
-    draft.event.action = RevokeEvent{read_fraction(value, action_path, Lowest::zero)};
-  } else {
-    const Section traffic(value, action_path, {"arrival_rate", "users", "think_time"});
-    if (value.entries.empty())
-      fail_expected(value, action_path, "a map with at least one of arrival_rate, users, think_time");
-    TrafficEvent event;
-    if (const Node* item = traffic.get("arrival_rate")) {
-      event.arrival_rate_per_s = read_rate(*item, traffic.path("arrival_rate"), Lowest::zero);
-      draft.traffic_arrival_rate = origin_of(*item, traffic.path("arrival_rate"));
+  switch (draft.action) {
+    case EventActionKind::crash:
+    case EventActionKind::restart:
+      draft.target = require_scalar(value, action_path, "a server name (app-1, app-2, ...) or store").text;
+      // The target is resolved once servers.max of the design is known.
+      break;
+    case EventActionKind::deploy: {
+      const Section deploy(value, action_path, {"batch", "drain"});
+      DeployEvent event;
+      if (const Node* item = deploy.get("batch")) event.batch = read_int(*item, deploy.path("batch"), 1);
+      if (const Node* item = deploy.get("drain"))
+        event.drain_s = read_duration(*item, deploy.path("drain"), Lowest::zero);
+      draft.event.action = event;
+      break;
     }
-    if (const Node* item = traffic.get("users")) {
-      event.users = read_integer(*item, traffic.path("users"), 0, std::numeric_limits<std::int64_t>::max());
-      draft.traffic_users = origin_of(*item, traffic.path("users"));
+    case EventActionKind::scale: {
+      const Section scale(value, action_path, {"to", "drain"});
+      ScaleEvent event;
+      const Node& to = scale.require("to");
+      event.to = read_int(to, scale.path("to"), 1);
+      draft.scale_to = origin_of(to, scale.path("to"));
+      if (const Node* item = scale.get("drain"))
+        event.drain_s = read_duration(*item, scale.path("drain"), Lowest::zero);
+      draft.event.action = event;
+      break;
     }
-    if (const Node* item = traffic.get("think_time"))
-      event.think_time_s = read_distribution(*item, traffic.path("think_time"));
-    draft.event.action = event;
+    case EventActionKind::revoke:
+      draft.event.action = RevokeEvent{read_fraction(value, action_path, Lowest::zero)};
+      break;
+    case EventActionKind::traffic: {
+      const Section traffic(value, action_path, {"arrival_rate", "users", "think_time"});
+      if (value.entries.empty())
+        fail_expected(value, action_path, "a map with at least one of arrival_rate, users, think_time");
+      TrafficEvent event;
+      if (const Node* item = traffic.get("arrival_rate")) {
+        event.arrival_rate_per_s = read_rate(*item, traffic.path("arrival_rate"), Lowest::zero);
+        draft.traffic_arrival_rate = origin_of(*item, traffic.path("arrival_rate"));
+      }
+      if (const Node* item = traffic.get("users")) {
+        event.users = read_integer(*item, traffic.path("users"), 0, std::numeric_limits<std::int64_t>::max());
+        draft.traffic_users = origin_of(*item, traffic.path("users"));
+      }
+      if (const Node* item = traffic.get("think_time"))
+        event.think_time_s = read_distribution(*item, traffic.path("think_time"));
+      draft.event.action = event;
+      break;
+    }
   }
   return draft;
 }
@@ -769,10 +760,11 @@ class DesignChecker {
     design_.events.clear();
     for (EventDraft& event : draft_.events) {
       const double at = event.event.at_s;
-      if (event.action == "crash" || event.action == "restart") {
+      const EventActionKind kind = event.action;
+      if (kind == EventActionKind::crash || kind == EventActionKind::restart) {
         const EventTarget target = resolve_target(event);
         const std::size_t index = std::holds_alternative<int>(target) ? std::get<int>(target) : store_index;
-        if (event.action == "crash") {
+        if (kind == EventActionKind::crash) {
           if (down_since[index])
             fail_at(
                 event.action_origin,
@@ -787,7 +779,7 @@ class DesignChecker {
           down_since[index].reset();
           event.event.action = RestartEvent{target};
         }
-      } else if (event.action == "scale") {
+      } else if (kind == EventActionKind::scale) {
         const int to = std::get<ScaleEvent>(event.event.action).to;
         if (to > design_.servers.max)
           fail_at(*event.scale_to,
@@ -795,7 +787,7 @@ class DesignChecker {
         if (design_.autoscale.enabled && to < design_.autoscale.min)
           fail_at(*event.scale_to,
                   fmt::format("expected at least autoscale.min ({}), got {}", design_.autoscale.min, to));
-      } else if (event.action == "traffic") {
+      } else if (kind == EventActionKind::traffic) {
         const auto& traffic = std::get<TrafficEvent>(event.event.action);
         const bool open = design_.clients.workload == Workload::open;
         if (event.traffic_arrival_rate && !open)
@@ -879,8 +871,11 @@ void read_scenario_settings(const Section& top, Scenario& scenario, LoadContext&
   if (const Node* value = top.get("expect")) {
     if (value->kind != Node::Kind::sequence)
       fail_expected(*value, "expect", fmt::format("a list of {}", kExpectationForm));
-    for (std::size_t i = 0; i < value->items.size(); ++i)
-      scenario.expect.push_back(read_text(value->items[i], item_path("expect", i)));
+    for (std::size_t i = 0; i < value->items.size(); ++i) {
+      const Node& item = value->items[i];
+      scenario.expect.push_back(
+          ExpectLine{read_text(item, item_path("expect", i)), item.position.line, item.position.column});
+    }
   }
 }
 
@@ -929,7 +924,7 @@ void check_expectations(const Section& top, const Scenario& scenario) {
   for (const auto& design : scenario.designs) design_names.push_back(design.name);
   for (std::size_t i = 0; i < expect->items.size(); ++i) {
     std::string problem;
-    if (!read_expectation(scenario.expect[i], design_names, problem))
+    if (!read_expectation(scenario.expect[i].text, design_names, problem))
       fail_expected(expect->items[i], item_path("expect", i), kExpectationForm, problem);
   }
 }

@@ -47,24 +47,4 @@ Scenario load_scenario_text(const std::string& text, const std::string& display_
 // seed and replications written, each design written in full.
 std::string resolved_yaml(const Scenario& scenario);
 
-// One `expect:` line, "shared-redis.sessions_lost == 0": a check on a design's summary field
-// (for several replications the runner decides which statistic it applies to).
-struct Expectation {
-  std::string design;  // an existing design name
-  std::string field;   // a summary field: sessions_lost, latency_p95_ms, ...
-  std::string op;      // <, <=, >, >=, ==, !=
-  double value = 0;                 // the number compared with, unless other_design is set
-  std::string other_design;         // "a.f < b.g": compare with another design's field
-  std::string other_field;
-  std::string text;                 // the line as written
-  bool holds(double actual) const;  // against `value`; false when `actual` is NaN
-  bool holds(double actual, double other) const;  // against `other`; false when either is NaN
-};
-
-// The scenario's `expect:` lines, parsed; they were checked when the scenario was loaded.
-std::vector<Expectation> parse_expectations(const Scenario& scenario);
-
-// The summary fields an expectation may name, in report order.
-const std::vector<std::string>& expectation_fields();
-
 }  // namespace statesim

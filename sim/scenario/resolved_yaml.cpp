@@ -3,10 +3,10 @@
 #include <fmt/format.h>
 
 #include <string>
-#include <type_traits>
 #include <variant>
 
 #include "scenario/loader.hpp"
+#include "scenario/config.hpp"
 #include "scenario/message_text.hpp"
 #include "scenario/units.hpp"
 
@@ -17,52 +17,6 @@ namespace {
 std::string yaml_quoted(const std::string& text) { return yaml_double_quoted(text); }
 
 const char* bool_text(bool value) { return value ? "true" : "false"; }
-
-const char* policy_name(LbPolicy policy) {
-  switch (policy) {
-    case LbPolicy::round_robin:
-      return "round_robin";
-    case LbPolicy::random:
-      return "random";
-    case LbPolicy::least_connections:
-      return "least_connections";
-    case LbPolicy::power_of_two:
-      return "power_of_two";
-    case LbPolicy::ip_hash:
-      return "ip_hash";
-    case LbPolicy::consistent_hash:
-      return "consistent_hash";
-    case LbPolicy::sticky_cookie:
-      return "sticky_cookie";
-  }
-  return "round_robin";
-}
-
-const char* store_name(StoreKind store) {
-  switch (store) {
-    case StoreKind::memory:
-      return "memory";
-    case StoreKind::redis:
-      return "redis";
-    case StoreKind::database:
-      return "database";
-    case StoreKind::jwt:
-      return "jwt";
-  }
-  return "memory";
-}
-
-const char* persistence_name(Persistence persistence) {
-  switch (persistence) {
-    case Persistence::none:
-      return "none";
-    case Persistence::aof:
-      return "aof";
-    case Persistence::snapshot:
-      return "snapshot";
-  }
-  return "none";
-}
 
 std::string target_name(const EventTarget& target) {
   if (std::holds_alternative<StoreTarget>(target)) return "store";
@@ -103,7 +57,7 @@ void write_clients(Writer& w, int indent, const ClientSpec& clients) {
   w.key(in, "timeout", format_duration(clients.timeout_s));
   w.key(in, "retries", clients.retries);
   w.key(in, "retry_backoff", format_duration(clients.retry_backoff_s));
-  w.key(in, "on_forced_logout", clients.on_forced_logout == OnForcedLogout::relogin ? "relogin" : "leave");
+  w.key(in, "on_forced_logout", kOnForcedLogoutNames.name(clients.on_forced_logout));
   w.line(in, "requests:");
   for (const auto& kind : clients.requests) {
     w.key(in + 2, "- name", yaml_quoted(kind.name));
@@ -116,7 +70,7 @@ void write_clients(Writer& w, int indent, const ClientSpec& clients) {
 void write_load_balancer(Writer& w, int indent, const LoadBalancerSpec& balancer) {
   w.line(indent, "load_balancer:");
   const int in = indent + 2;
-  w.key(in, "policy", policy_name(balancer.policy));
+  w.key(in, "policy", kLbPolicyNames.name(balancer.policy));
   w.line(in, "health_check:");
   w.key(in + 2, "interval", format_duration(balancer.health_check.interval_s));
   w.key(in + 2, "unhealthy_after", balancer.health_check.unhealthy_after);
@@ -139,12 +93,12 @@ void write_servers(Writer& w, int indent, const ServerSpec& servers) {
 void write_sessions(Writer& w, int indent, const SessionSpec& sessions) {
   w.line(indent, "sessions:");
   const int in = indent + 2;
-  w.key(in, "store", store_name(sessions.store));
+  w.key(in, "store", kStoreKindNames.name(sessions.store));
   w.key(in, "ttl", format_duration(sessions.ttl_s));
   w.key(in, "login_cpu", format_duration(sessions.login_cpu_s));
   w.line(in, "redis:");
   w.key(in + 2, "op_time", format_duration(sessions.redis.op_time_s));
-  w.key(in + 2, "persistence", persistence_name(sessions.redis.persistence));
+  w.key(in + 2, "persistence", kPersistenceNames.name(sessions.redis.persistence));
   w.key(in + 2, "snapshot_interval", format_duration(sessions.redis.snapshot_interval_s));
   w.key(in + 2, "replica", bool_text(sessions.redis.replica));
   w.key(in + 2, "failover_time", format_duration(sessions.redis.failover_time_s));
@@ -171,35 +125,39 @@ void write_autoscale(Writer& w, int indent, const AutoscaleSpec& autoscale) {
   w.key(in, "scale_in_drain", format_duration(autoscale.scale_in_drain_s));
 }
 
+// One overload per kind of event: a new kind without one does not compile.
+struct EventActionWriter {
+  Writer& w;
+  int in;
+  static const char* key(EventActionKind kind) { return kEventActionNames.name(kind).data(); }
+  void operator()(const CrashEvent& action) const { w.key(in, key(EventActionKind::crash), target_name(action.target)); }
+  void operator()(const RestartEvent& action) const {
+    w.key(in, key(EventActionKind::restart), target_name(action.target));
+  }
+  void operator()(const DeployEvent& action) const {
+    w.line(in, fmt::format("{}:", key(EventActionKind::deploy)));
+    w.key(in + 2, "batch", action.batch);
+    w.key(in + 2, "drain", format_duration(action.drain_s));
+  }
+  void operator()(const ScaleEvent& action) const {
+    w.line(in, fmt::format("{}:", key(EventActionKind::scale)));
+    w.key(in + 2, "to", action.to);
+    w.key(in + 2, "drain", format_duration(action.drain_s));
+  }
+  void operator()(const RevokeEvent& action) const {
+    w.key(in, key(EventActionKind::revoke), format_fraction(action.fraction));
+  }
+  void operator()(const TrafficEvent& action) const {
+    w.line(in, fmt::format("{}:", key(EventActionKind::traffic)));
+    if (action.arrival_rate_per_s) w.key(in + 2, "arrival_rate", format_rate(*action.arrival_rate_per_s));
+    if (action.users) w.key(in + 2, "users", *action.users);
+    if (action.think_time_s) w.key(in + 2, "think_time", format_distribution(*action.think_time_s));
+  }
+};
+
 void write_event(Writer& w, int indent, const ScheduledEvent& event) {
   w.key(indent, "- at", format_duration(event.at_s));
-  const int in = indent + 2;
-  std::visit(
-      [&](const auto& action) {
-        using Action = std::decay_t<decltype(action)>;
-        if constexpr (std::is_same_v<Action, CrashEvent>) {
-          w.key(in, "crash", target_name(action.target));
-        } else if constexpr (std::is_same_v<Action, RestartEvent>) {
-          w.key(in, "restart", target_name(action.target));
-        } else if constexpr (std::is_same_v<Action, DeployEvent>) {
-          w.line(in, "deploy:");
-          w.key(in + 2, "batch", action.batch);
-          w.key(in + 2, "drain", format_duration(action.drain_s));
-        } else if constexpr (std::is_same_v<Action, ScaleEvent>) {
-          w.line(in, "scale:");
-          w.key(in + 2, "to", action.to);
-          w.key(in + 2, "drain", format_duration(action.drain_s));
-        } else if constexpr (std::is_same_v<Action, RevokeEvent>) {
-          w.key(in, "revoke", format_fraction(action.fraction));
-        } else {
-          w.line(in, "traffic:");
-          if (action.arrival_rate_per_s)
-            w.key(in + 2, "arrival_rate", format_rate(*action.arrival_rate_per_s));
-          if (action.users) w.key(in + 2, "users", *action.users);
-          if (action.think_time_s) w.key(in + 2, "think_time", format_distribution(*action.think_time_s));
-        }
-      },
-      event.action);
+  std::visit(EventActionWriter{w, indent + 2}, event.action);
 }
 
 void write_design(Writer& w, const Design& design) {
@@ -243,7 +201,7 @@ std::string resolved_yaml(const Scenario& scenario) {
     w.line(0, "expect: []");
   } else {
     w.line(0, "expect:");
-    for (const auto& line : scenario.expect) w.line(2, "- " + yaml_quoted(line));
+    for (const auto& line : scenario.expect) w.line(2, "- " + yaml_quoted(line.text));
   }
   w.line(0, "designs:");
   for (const auto& design : scenario.designs) write_design(w, design);

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "model/expectations.hpp"
 #include "scenario/loader.hpp"
 
 using namespace statesim;
@@ -9,7 +10,9 @@ using namespace statesim;
 namespace {
 Scenario with_expectations(const std::string& lines) {
   const std::string text = "version: 1\nname: e\nduration: 1m\ndesigns:\n  - name: a\n  - name: b\nexpect:\n" + lines;
-  return load_scenario_text(text, "e.yaml", ".");
+  Scenario scenario = load_scenario_text(text, "e.yaml", ".");
+  parse_expectations(scenario);  // fields are checked against the report's table
+  return scenario;
 }
 }  // namespace
 

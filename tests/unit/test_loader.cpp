@@ -10,6 +10,7 @@
 #include <string>
 #include <variant>
 
+#include "model/expectations.hpp"
 #include "scenario/loader.hpp"
 #include "scenario/units.hpp"
 
@@ -21,10 +22,11 @@ const std::string kHeader = "version: 1\nname: test\nduration: 15m\n";
 
 Scenario load(const std::string& text) { return load_scenario_text(text, "test.yaml", "."); }
 
-// The loader's message for `text`, or "loaded" if it is accepted.
+// The loader's message for `text` (its expectations checked against the report's fields, as
+// every command does), or "loaded" if it is accepted.
 std::string error_of(const std::string& text, const ScenarioLimits& limits = ScenarioLimits{}) {
   try {
-    load_scenario_text(text, "test.yaml", ".", limits);
+    parse_expectations(load_scenario_text(text, "test.yaml", ".", limits));
   } catch (const ScenarioError& error) {
     return error.what();
   }

@@ -83,7 +83,7 @@ RunResult make_run(const std::string& design, int replication, std::int64_t sess
   s.requests = 123456789;
   s.ok = 123456000;
   s.failed = 789;
-  s.failed_by_cause[static_cast<int>(FailureCause::reset)] = 789;
+  s.failed_reset = 789;
   s.latency_mean_ms = 41.23456;
   s.latency_p50_ms = 40.0;
   s.latency_p95_ms = 80.5;
@@ -99,7 +99,7 @@ RunResult make_run(const std::string& design, int replication, std::int64_t sess
   run.buckets = {bucket, bucket};
   EventRow crash;
   crash.time_s = 300;
-  crash.event = "crash";
+  crash.event = EventKind::crash;
   crash.target = "app-2";
   crash.sessions_lost = 1503;
   crash.forced_logouts_after = 1450;
@@ -188,7 +188,7 @@ TEST_CASE("summary fields: contract order, lookup") {
 
   Summary s;
   s.sessions_lost = 17;
-  s.failed_by_cause[static_cast<int>(FailureCause::timeout)] = 5;
+  s.failures_of(FailureCause::timeout) = 5;
   s.latency_p99_ms = 12.5;
   CHECK(summary_field(s, "sessions_lost") == 17.0);
   CHECK(summary_field(s, "failed_timeout") == 5.0);

@@ -2,12 +2,12 @@
 
 #include <cmath>
 
-#include "model/session_rules.hpp"
+#include "model/session_store.hpp"
 
 using namespace statesim;
 
 namespace {
-SessionSpec store(StoreKind kind) {
+SessionSpec spec_of(StoreKind kind) {
   SessionSpec spec;
   spec.store = kind;
   spec.ttl_s = 1800;
@@ -24,34 +24,78 @@ SessionState alive_on(int server, double last_access = 100) {
 }
 }  // namespace
 
-TEST_CASE("memory sessions live on one server only") {
-  const SessionSpec memory = store(StoreKind::memory);
-  CHECK(check_session(memory, alive_on(2), 2, 200, 0) == SessionVerdict::valid);
-  CHECK(check_session(memory, alive_on(2), 1, 200, 0) == SessionVerdict::elsewhere);
-  CHECK(check_session(memory, SessionState{}, 2, 200, 0) == SessionVerdict::missing);
+TEST_CASE("every store kind has a store object that says it is that kind") {
+  for (const auto& [name, kind] : kStoreKindNames.entries) {
+    const SessionSpec spec = spec_of(kind);
+    CHECK(make_session_store(spec)->kind() == kind);
+  }
+}
+
+TEST_CASE("memory sessions live on one server only and need no store host") {
+  const SessionSpec spec = spec_of(StoreKind::memory);
+  const auto memory = make_session_store(spec);
+  CHECK(memory->held_by_server());
+  CHECK_FALSE(memory->has_store_host());
+  CHECK_FALSE(memory->writes_sessions());
+  CHECK(memory->verdict(alive_on(2), 2, 200) == SessionVerdict::valid);
+  CHECK(memory->verdict(alive_on(2), 1, 200) == SessionVerdict::elsewhere);
+  CHECK(memory->verdict(SessionState{}, 2, 200) == SessionVerdict::missing);
+  CHECK(memory->verdict(alive_on(2), 2, 100 + 1800.001) == SessionVerdict::expired);
 }
 
 TEST_CASE("redis and database sessions are found by any server until idle longer than ttl") {
   for (StoreKind kind : {StoreKind::redis, StoreKind::database}) {
-    const SessionSpec spec = store(kind);
-    CHECK(check_session(spec, alive_on(0), 3, 100 + 1800, 0) == SessionVerdict::valid);
-    CHECK(check_session(spec, alive_on(0), 3, 100 + 1800.001, 0) == SessionVerdict::expired);
+    const SessionSpec spec = spec_of(kind);
+    const auto store = make_session_store(spec);
+    CHECK(store->has_store_host());
+    CHECK(store->writes_sessions());
+    CHECK_FALSE(store->held_by_server());
+    CHECK(store->verdict(alive_on(0), 3, 100 + 1800) == SessionVerdict::valid);
+    CHECK(store->verdict(alive_on(0), 3, 100 + 1800.001) == SessionVerdict::expired);
   }
 }
 
+TEST_CASE("a database serves `connections` queries at once and draws each query's time") {
+  SessionSpec spec = spec_of(StoreKind::database);
+  spec.database.connections = 7;
+  spec.database.query_time_s = Distribution{Distribution::Kind::constant, 0.042, 0};
+  const auto database = make_session_store(spec);
+  CHECK(database->concurrent_operations() == 7);
+  RandomStream rng(1);
+  CHECK(database->operation_time_s(rng) == doctest::Approx(0.042));
+  const auto redis = make_session_store(spec_of(StoreKind::redis));
+  CHECK(redis->concurrent_operations() == 1);
+  CHECK(redis->operation_time_s(rng) == doctest::Approx(100e-6));
+  StoreCrash crash = database->crash(500);
+  CHECK_FALSE(crash.loses_sessions);
+}
+
 TEST_CASE("jwt tokens expire after expiry whatever the activity, and revocation needs a denylist") {
-  SessionSpec jwt = store(StoreKind::jwt);
+  SessionSpec spec = spec_of(StoreKind::jwt);
   SessionState token = alive_on(-1, 0);
   token.last_access_s = 3500;  // activity does not extend a token
-  CHECK(check_session(jwt, token, 5, 3599, 0) == SessionVerdict::valid);
-  CHECK(check_session(jwt, token, 5, 3600, 0) == SessionVerdict::expired);
-  token.revoked = true;
-  token.revoked_at_s = 600;
-  CHECK(check_session(jwt, token, 5, 700, 0) == SessionVerdict::valid_revoked);
-  jwt.jwt.denylist = true;
-  CHECK(check_session(jwt, token, 5, 700, 0) == SessionVerdict::refused_revoked);
-  // A denylist that lost its data at t=650 forgot the revocation made at 600.
-  CHECK(check_session(jwt, token, 5, 700, 650) == SessionVerdict::valid_revoked);
+  {
+    const auto jwt = make_session_store(spec);
+    CHECK_FALSE(jwt->has_store_host());
+    CHECK_FALSE(jwt->expires_when_idle());
+    CHECK(jwt->extra_request_bytes() == spec.jwt.token_bytes);
+    CHECK(jwt->extra_cpu_s() == spec.jwt.verify_cpu_s);
+    CHECK(jwt->revocation() == Revocation::flag_token);
+    CHECK(jwt->verdict(token, 5, 3599) == SessionVerdict::valid);
+    CHECK(jwt->verdict(token, 5, 3600) == SessionVerdict::expired);
+    token.revoked = true;
+    token.revoked_at_s = 600;
+    CHECK(jwt->verdict(token, 5, 700) == SessionVerdict::valid_revoked);
+  }
+  spec.jwt.denylist = true;
+  const auto denylisted = make_session_store(spec);
+  CHECK(denylisted->has_store_host());
+  CHECK(denylisted->revocation_costs_store_operation());
+  CHECK(denylisted->verdict(token, 5, 700) == SessionVerdict::refused_revoked);
+  // A denylist without persistence that crashes at t=650 forgets the revocation made at 600.
+  const StoreCrash crash = denylisted->crash(650);
+  CHECK_FALSE(crash.loses_sessions);
+  CHECK(denylisted->verdict(token, 5, 700) == SessionVerdict::valid_revoked);
   CHECK(served(SessionVerdict::valid_revoked));
   CHECK_FALSE(served(SessionVerdict::refused_revoked));
 }
@@ -68,4 +112,15 @@ TEST_CASE("a redis crash loses what its persistence did not keep") {
   redis.persistence = Persistence::none;
   redis.replica = true;
   CHECK(store_crash_loses_created_from(redis, 500) == doctest::Approx(499));
+
+  SessionSpec spec = spec_of(StoreKind::redis);
+  spec.redis.persistence = Persistence::snapshot;
+  spec.redis.snapshot_interval_s = 300;
+  const StoreCrash crash = make_session_store(spec)->crash(750);
+  CHECK(crash.loses_sessions);
+  CHECK(crash.lost_created_from_s == doctest::Approx(600));
+  CHECK(crash.detail.find("since the last snapshot at 600s") != std::string::npos);
+  CHECK_FALSE(make_session_store(spec)->fails_over());
+  spec.redis.replica = true;
+  CHECK(make_session_store(spec)->fails_over());
 }

@@ -4,8 +4,7 @@
 #include <cctype>
 #include <cmath>
 
-#include "report/summary_fields.hpp"
-#include "scenario/expectation_parser.hpp"
+#include "scenario/expectation.hpp"
 #include "scenario/message_text.hpp"
 #include "scenario/units.hpp"
 
@@ -17,17 +16,6 @@ bool is_name_char(char c, bool underscore) {
 }
 
 }  // namespace
-
-// The report's field table, less in_flight (bookkeeping of the end of the run, not a result
-// a lesson asserts on): a field added to the output is one an expectation can name.
-const std::vector<std::string>& expectation_fields() {
-  static const std::vector<std::string> fields = [] {
-    std::vector<std::string> names = summary_field_names();
-    names.erase(std::remove(names.begin(), names.end(), "in_flight"), names.end());
-    return names;
-  }();
-  return fields;
-}
 
 bool Expectation::holds(double actual) const { return holds(actual, value); }
 
@@ -44,17 +32,9 @@ bool Expectation::holds(double actual, double other) const {
 
 namespace {
 
-// "<design>.<field>" against the known names; empty on success, else why not.
-std::string check_field_reference(const std::string& design, const std::string& field,
-                                  const std::vector<std::string>& design_names) {
-  if (std::find(design_names.begin(), design_names.end(), design) == design_names.end())
-    return fmt::format("unknown design {} (designs: {})", quote_value(design), join_names(design_names));
-  const auto& fields = expectation_fields();
-  if (std::find(fields.begin(), fields.end(), field) != fields.end()) return "";
-  const std::string suggestion = closest_name(field, fields);
-  return suggestion.empty()
-             ? fmt::format("unknown field {} (fields: {})", quote_value(field), join_names(fields))
-             : fmt::format("unknown field {} (did you mean {}?)", quote_value(field), quote_value(suggestion));
+std::string check_design(const std::string& design, const std::vector<std::string>& design_names) {
+  if (std::find(design_names.begin(), design_names.end(), design) != design_names.end()) return "";
+  return fmt::format("unknown design {} (designs: {})", quote_value(design), join_names(design_names));
 }
 
 }  // namespace
@@ -123,26 +103,9 @@ std::optional<Expectation> read_expectation(const std::string& text,
     problem = fmt::format("{} is not a finite decimal number", quote_value(number));
     return std::nullopt;
   }
-  problem = check_field_reference(result.design, result.field, design_names);
-  if (problem.empty() && is_reference)
-    problem = check_field_reference(result.other_design, result.other_field, design_names);
+  problem = check_design(result.design, design_names);
+  if (problem.empty() && is_reference) problem = check_design(result.other_design, design_names);
   if (!problem.empty()) return std::nullopt;
-  return result;
-}
-
-std::vector<Expectation> parse_expectations(const Scenario& scenario) {
-  std::vector<std::string> design_names;
-  for (const auto& design : scenario.designs) design_names.push_back(design.name);
-  std::vector<Expectation> result;
-  for (const auto& text : scenario.expect) {
-    std::string problem;
-    if (auto expectation = read_expectation(text, design_names, problem)) {
-      result.push_back(std::move(*expectation));
-    } else {
-      throw ScenarioError(
-          fmt::format("{}: expect: {}: {}", scenario.source_path, quote_value(text), problem));
-    }
-  }
   return result;
 }
 

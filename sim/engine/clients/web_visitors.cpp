@@ -1,0 +1,302 @@
+#include "engine/clients/web_visitors.hpp"
+
+#include <fmt/format.h>
+
+namespace statesim::engine {
+
+WebVisitors::WebVisitors(World& world, Exchanges& exchanges, SessionTable& sessions, const SessionStore& store,
+                         const StoreHost& store_host)
+    : world_(world),
+      exchanges_(exchanges),
+      sessions_(sessions),
+      store_(store),
+      store_host_(store_host),
+      arrival_rng_(world.stream_key(StreamPurpose::arrivals)),
+      arrival_rate_(world.design.clients.arrival_rate_per_s),
+      think_time_(world.design.clients.think_time_s) {
+  double total = 0;
+  for (const auto& kind : world.design.clients.requests) {
+    total += kind.weight;
+    kind_cumulative_.push_back(total);
+  }
+}
+
+void WebVisitors::start() {
+  const ClientSpec& clients = world_.design.clients;
+  if (clients.workload == Workload::open) {
+    schedule_arrival(0);
+  } else {
+    closed_target_ = clients.users;
+    for (std::int64_t i = 0; i < clients.users; ++i) add_closed_user(0);
+  }
+}
+
+std::uint32_t WebVisitors::new_user(std::uint64_t identity) {
+  const std::uint32_t u = free_users_.take(users_);
+  sessions_.ensure(u);
+  User& user = users_[u];
+  user = User{};
+  user.identity = identity;
+  user.duration_rng = RandomStream(world_.stream_key(StreamPurpose::session_duration, identity));
+  user.think_rng = RandomStream(world_.stream_key(StreamPurpose::think_time, identity));
+  user.kind_rng = RandomStream(world_.stream_key(StreamPurpose::request_kind, identity));
+  user.cpu_rng = RandomStream(world_.stream_key(StreamPurpose::cpu_demand, identity));
+  user.relogin_rng = RandomStream(world_.stream_key(StreamPurpose::relogin, identity));
+  const std::int64_t pool = world_.design.clients.ip_pool;
+  if (pool > 0) {
+    RandomStream ip_rng(world_.stream_key(StreamPurpose::client_ip, identity));
+    user.ip = ip_rng.below(static_cast<std::uint64_t>(pool));
+  } else {
+    user.ip = identity;
+  }
+  return u;
+}
+
+// A user has one scheduled step at a time: planning one cancels the one before.
+void WebVisitors::plan(std::uint32_t u, double at, Clock::Action step) {
+  User& user = users_[u];
+  world_.clock.cancel(user.next_step);
+  user.next_step = world_.clock.schedule(at, std::move(step));
+}
+
+void WebVisitors::schedule_arrival(double from) {
+  if (arrival_rate_ <= 0) return;
+  next_arrival_ = world_.clock.schedule(from + arrival_rng_.exponential(1.0 / arrival_rate_), [this] { on_arrival(); });
+}
+
+void WebVisitors::on_arrival() {
+  const std::uint32_t u = new_user(next_identity_++);
+  start_visit(u);
+  schedule_arrival(world_.now());
+}
+
+// A user of the closed population; the first logins spread over the ramp-up.
+void WebVisitors::add_closed_user(double from) {
+  const std::uint32_t u = new_user(next_identity_++);
+  closed_population_++;
+  RandomStream ramp(world_.stream_key(StreamPurpose::ramp_up, users_[u].identity));
+  const double ramp_up = from == 0 ? world_.design.clients.ramp_up_s : 0;
+  plan(u, from + (ramp_up > 0 ? ramp.uniform01() * ramp_up : 0), [this, u] { start_visit(u); });
+}
+
+// A visit: log in, use the site for `session_duration`, log out.
+void WebVisitors::start_visit(std::uint32_t u) {
+  User& user = users_[u];
+  user.planned_duration = user.duration_rng.sample(world_.design.clients.session_duration_s);
+  // Until the login is answered the visit is bounded by its planned length from now, so a
+  // user whose logins keep failing eventually gives up.
+  user.visit_end = world_.now() + user.planned_duration;
+  send(u, RequestType::login);
+}
+
+// The user's visit is over (logged out, or left after a forced logout).
+void WebVisitors::end_visit(std::uint32_t u) {
+  User& user = users_[u];
+  world_.clock.cancel(user.next_step);
+  user.state = State::offline;
+  sessions_.end(u);
+  const ClientSpec& clients = world_.design.clients;
+  if (clients.workload == Workload::closed && closed_population_ > closed_target_) {
+    closed_population_--;  // the population shrank (traffic event): this user does not come back
+  } else if (clients.workload == Workload::closed) {
+    const double relogin = user.relogin_rng.sample(clients.relogin_after_s);
+    plan(u, world_.now() + relogin, [this, u] { start_visit(u); });
+  } else {
+    user.state = State::gone;
+    free_users_.give_back(u);
+  }
+}
+
+// After an answer: think, then the next request, or log out when the session time is over.
+void WebVisitors::continue_visit(std::uint32_t u) {
+  User& user = users_[u];
+  const double t = world_.now();
+  if (t >= user.visit_end) {
+    send(u, RequestType::logout);
+    return;
+  }
+  const double think = user.think_rng.sample(think_time_);
+  if (t + think >= user.visit_end) {
+    plan(u, user.visit_end, [this, u] { send(u, RequestType::logout); });
+  } else {
+    plan(u, t + think, [this, u] { send(u, RequestType::page); });
+  }
+}
+
+void WebVisitors::mark_affected(User& user) {
+  if (user.affected) return;
+  user.affected = true;
+  world_.recorder.user_affected();
+}
+
+void WebVisitors::send(std::uint32_t u, RequestType type, bool is_retry) {
+  User& user = users_[u];
+  world_.clock.cancel(user.next_step);  // any other scheduled step of this user is void now
+  const ClientSpec& clients = world_.design.clients;
+  if (!is_retry) user.retries_left = static_cast<std::uint8_t>(clients.retries);
+  user.retry_type = type;
+  if (type == RequestType::login) user.state = State::logging_in;
+  if (type == RequestType::logout) user.state = State::logging_out;
+
+  ExchangeRequest request;
+  request.handler = this;
+  request.client = u;
+  request.kind = static_cast<std::uint8_t>(type);
+  request.detail = kNoKind;
+  if (type == RequestType::page) {
+    request.detail = static_cast<std::uint32_t>(user.kind_rng.pick_weighted(kind_cumulative_));
+    request.cpu_s = user.cpu_rng.sample(clients.requests[request.detail].cpu_s);
+  } else {
+    request.cpu_s = world_.design.sessions.login_cpu_s;
+  }
+  request.cpu_s += store_.extra_cpu_s();
+  request.request_bytes = clients.request_bytes;
+  request.credential_bytes = store_.extra_request_bytes();
+  request.response_bytes = clients.response_bytes;
+  request.reads_store = type != RequestType::login && store_host_.exists();
+  request.route.client_ip = user.ip;
+  request.route.new_session = type == RequestType::login;
+  if (user.cookie_server >= 0 && type != RequestType::login) request.route.cookie_server = user.cookie_server;
+  exchanges_.send(request);
+}
+
+// ------------------------------------------------------------------------------------ at the server
+
+bool WebVisitors::admit(const Exchange& exchange) {
+  if (static_cast<RequestType>(exchange.request.kind) != RequestType::page) return true;
+  const std::uint32_t u = exchange.request.client;
+  if (!sessions_.check(u, exchange.server, world_.now())) return false;
+  sessions_.touch(u, world_.now());
+  return true;
+}
+
+bool WebVisitors::executed(const Exchange& exchange) {
+  if (exchange.client_done) return false;  // it no longer changes the user's session
+  const std::uint32_t u = exchange.request.client;
+  const bool writes = store_.writes_sessions();
+  switch (static_cast<RequestType>(exchange.request.kind)) {
+    case RequestType::login:
+      sessions_.create(u, exchange.server, world_.now());
+      return writes;
+    case RequestType::logout:
+      sessions_.end(u);
+      return writes;
+    case RequestType::page:
+      return writes && world_.design.clients.requests[exchange.request.detail].writes_session;
+  }
+  return false;
+}
+
+// ------------------------------------------------------------------------------------ the client's side
+
+void WebVisitors::answered(const Exchange& exchange, Outcome outcome, FailureCause) {
+  const std::uint32_t u = exchange.request.client;
+  User& user = users_[u];
+  switch (outcome) {
+    case Outcome::ok:
+      switch (static_cast<RequestType>(exchange.request.kind)) {
+        case RequestType::login:
+          user.state = State::active;
+          user.visit_end = world_.now() + user.planned_duration;
+          user.cookie_server = exchange.server;
+          continue_visit(u);
+          break;
+        case RequestType::page: continue_visit(u); break;
+        case RequestType::logout: end_visit(u); break;
+      }
+      break;
+    case Outcome::forced: on_forced(u); break;
+    case Outcome::failed: on_failed(u); break;
+    case Outcome::pending: break;  // never answered as such
+  }
+}
+
+// A 401: the user is logged out; it logs in again (the visit goes on until its planned end) or leaves.
+void WebVisitors::on_forced(std::uint32_t u) {
+  User& user = users_[u];
+  world_.recorder.forced_logout(world_.now());
+  mark_affected(user);
+  user.state = State::offline;
+  user.cookie_server = -1;
+  if (world_.design.clients.on_forced_logout == OnForcedLogout::relogin && world_.now() < user.visit_end) {
+    user.planned_duration = user.visit_end - world_.now();
+    send(u, RequestType::login);
+  } else {
+    end_visit(u);
+  }
+}
+
+void WebVisitors::on_failed(std::uint32_t u) {
+  User& user = users_[u];
+  const double now = world_.now();
+  mark_affected(user);
+  if (user.retries_left > 0) {
+    user.retries_left--;
+    plan(u, now + world_.design.clients.retry_backoff_s, [this, u] { send(u, users_[u].retry_type, true); });
+    return;
+  }
+  switch (user.retry_type) {
+    case RequestType::login:
+      if (now >= user.visit_end) {
+        end_visit(u);
+      } else {  // try again after a think time
+        user.state = State::offline;
+        const double think = user.think_rng.sample(think_time_);
+        world_.clock.cancel(user.next_step);
+        if (now + think < user.visit_end) {
+          user.planned_duration = user.visit_end - now - think;
+          plan(u, now + think, [this, u] { send(u, users_[u].retry_type, true); });
+        } else {
+          end_visit(u);
+        }
+      }
+      break;
+    case RequestType::page: continue_visit(u); break;
+    case RequestType::logout: end_visit(u); break;  // the user walks away all the same
+  }
+}
+
+// ------------------------------------------------------------------------------------ events
+
+std::pair<std::int64_t, std::int64_t> WebVisitors::revoke(double fraction) {
+  RandomStream rng(world_.stream_key(StreamPurpose::revoke, revocations_++));
+  std::int64_t logged_in = 0, chosen = 0;
+  for (std::uint32_t u = 0; u < users_.size(); ++u) {
+    if (!sessions_.alive(u) || users_[u].state == State::gone) continue;
+    logged_in++;
+    if (rng.uniform01() >= fraction) continue;
+    chosen++;
+    switch (store_.revocation()) {
+      case Revocation::flag_token:  // the token itself stays valid until it expires
+        sessions_.revoke(u, world_.now());
+        if (store_.revocation_costs_store_operation()) world_.recorder.summary().store_ops++;
+        break;
+      case Revocation::delete_session:  // deleted on purpose: the user's next request gets a 401
+        sessions_.end(u);
+        break;
+    }
+  }
+  return {logged_in, chosen};
+}
+
+std::vector<std::string> WebVisitors::change_traffic(const TrafficEvent& traffic) {
+  std::vector<std::string> changes;
+  if (traffic.arrival_rate_per_s) {
+    arrival_rate_ = *traffic.arrival_rate_per_s;
+    world_.clock.cancel(next_arrival_);
+    schedule_arrival(world_.now());
+    changes.push_back(fmt::format("arrival rate {}/s", arrival_rate_));
+  }
+  if (traffic.users) {
+    closed_target_ = *traffic.users;
+    while (closed_population_ < closed_target_) add_closed_user(world_.now());
+    changes.push_back(fmt::format("{} users (extra users leave at the end of their visit)", closed_target_));
+  }
+  if (traffic.think_time_s) {
+    think_time_ = *traffic.think_time_s;
+    changes.push_back(fmt::format("think time mean {}s", think_time_.mean()));
+  }
+  return changes;
+}
+
+}  // namespace statesim::engine

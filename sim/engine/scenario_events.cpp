@@ -1,0 +1,109 @@
+#include "engine/scenario_events.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <variant>
+
+namespace statesim::engine {
+
+void ScenarioEvents::schedule_all() {
+  const std::vector<ScheduledEvent>& events = world_.design.events;
+  for (std::size_t i = 0; i < events.size(); ++i)
+    world_.clock.schedule(events[i].at_s, [this, i] { std::visit(*this, world_.design.events[i].action); });
+}
+
+EventRow& ScenarioEvents::row(EventKind kind, std::string target, std::int64_t lost, std::string detail) {
+  return world_.recorder.add_event(world_.now(), kind, std::move(target), lost, std::move(detail));
+}
+
+void ScenarioEvents::operator()(const CrashEvent& crash) {
+  const int* s = std::get_if<int>(&crash.target);
+  if (s == nullptr) {
+    crash_store();
+    return;
+  }
+  const std::string name = server_name(*s);
+  if (!pool_.powered(*s)) {
+    row(EventKind::crash, name, 0, "already down: nothing happens");
+    return;
+  }
+  pool_.cancel_drain(*s);
+  const CrashReport report = pool_.crash(*s);
+  // The server's own count of the sessions it held, beside the loss count, so that the two
+  // bookkeepings can be checked against each other.
+  row(EventKind::crash, name, report.sessions_lost,
+      fmt::format("held {} sessions; {} requests in it failed", report.sessions_held, report.requests_reset));
+}
+
+void ScenarioEvents::operator()(const RestartEvent& restart) {
+  const int* s = std::get_if<int>(&restart.target);
+  if (s == nullptr) {
+    restart_store();
+    return;
+  }
+  const std::string name = server_name(*s);
+  if (pool_.powered(*s)) {
+    row(EventKind::restart, name, 0, "already up: nothing happens");
+    return;
+  }
+  pool_.restart(*s);
+  row(EventKind::restart, name, 0,
+      fmt::format("boots for {}s, then rejoins after {} good probes", world_.design.servers.startup_time_s,
+                  world_.design.load_balancer.health_check.healthy_after));
+}
+
+void ScenarioEvents::operator()(const ScaleEvent& scale) {
+  pool_.resize(scale.to, scale.drain_s, fmt::format("scheduled: to {}", scale.to));
+}
+
+void ScenarioEvents::operator()(const RevokeEvent& revoke) {
+  const auto [logged_in, chosen] = visitors_.revoke(revoke.fraction);
+  row(EventKind::revoke, "users", 0,
+      fmt::format("{} of {} logged-in users revoked; {}", chosen, logged_in, store_.revocation_effect()));
+}
+
+void ScenarioEvents::operator()(const TrafficEvent& traffic) {
+  row(EventKind::traffic, "clients", 0, fmt::format("{}", fmt::join(visitors_.change_traffic(traffic), ", ")));
+}
+
+// ------------------------------------------------------------------------------------ the store
+
+void ScenarioEvents::crash_store() {
+  if (!store_host_.exists()) {
+    row(EventKind::crash, "store", 0, store_.no_store_host_reason());
+    return;
+  }
+  if (!store_host_.up()) {
+    row(EventKind::crash, "store", 0, "already down: nothing happens");
+    return;
+  }
+  const double t = world_.now();
+  const StoreCrash effect = store_.crash(t);
+  const std::int64_t lost = effect.loses_sessions ? sessions_.lose_created_since(effect.lost_created_from_s, t) : 0;
+  exchanges_.fail_waiting_for_store(store_host_.go_down());
+  store_host_.power_off();  // operations in progress fail, and their servers answer 503
+  row(EventKind::crash, "store", lost, effect.detail);
+  if (store_.fails_over()) store_host_.schedule_failover([this] { fail_over(); });
+}
+
+void ScenarioEvents::fail_over() {
+  if (store_host_.up()) return;
+  store_host_.come_up();
+  row(EventKind::failover, "store", 0, "the replica serves the sessions");
+}
+
+void ScenarioEvents::restart_store() {
+  if (!store_host_.exists()) {
+    row(EventKind::restart, "store", 0, "no session store in this design");
+    return;
+  }
+  if (store_host_.up()) {
+    row(EventKind::restart, "store", 0, "already up: nothing happens");
+    return;
+  }
+  store_host_.come_up();
+  row(EventKind::restart, "store", 0, "the store serves requests again");
+}
+
+}  // namespace statesim::engine

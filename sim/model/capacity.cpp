@@ -1,0 +1,47 @@
+#include "model/capacity.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace statesim {
+
+OfferedLoad offered_load(const Design& design) {
+  const ClientSpec& clients = design.clients;
+  double weights = 0, cpu = 0;
+  for (const auto& kind : clients.requests) {
+    weights += kind.weight;
+    cpu += kind.weight * kind.cpu_s.mean();
+  }
+  cpu /= weights;
+  const double think = std::max(clients.think_time_s.mean(), 1e-9);
+  const double session = clients.session_duration_s.mean();
+  OfferedLoad load;
+  if (clients.workload == Workload::open) {
+    load.logged_in_users = clients.arrival_rate_per_s * session;
+  } else {
+    const double relogin = clients.relogin_after_s.mean();
+    load.logged_in_users = static_cast<double>(clients.users) * session / std::max(session + relogin, 1e-9);
+  }
+  load.requests_per_s = load.logged_in_users / think;
+  load.cpu_s_per_s = load.requests_per_s * cpu;
+  load.cpu_capacity =
+      design.servers.count * std::min(design.servers.cores, design.servers.workers) * design.servers.speed;
+  return load;
+}
+
+std::vector<std::string> capacity_warnings(const Scenario& scenario) {
+  std::vector<std::string> warnings;
+  for (const Design& design : scenario.designs) {
+    const OfferedLoad load = offered_load(design);
+    const double share = load.cpu_s_per_s / load.cpu_capacity;
+    if (share >= 1.0)
+      warnings.push_back(fmt::format(
+          "{}: the offered CPU load is about {:.0f}% of the servers' capacity: queues grow without bound and "
+          "latencies depend on the run length",
+          design.name, share * 100));
+  }
+  return warnings;
+}
+
+}  // namespace statesim

@@ -1,0 +1,139 @@
+#include "model/recorder.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace statesim {
+
+Recorder::Recorder(const Scenario& scenario, const Design& design, int replication) : scenario_(scenario) {
+  Summary& s = result_.summary;
+  s.design = design.name;
+  s.replication = replication;
+  s.seed = scenario.seed;
+  const auto buckets = static_cast<std::size_t>(std::ceil(scenario.duration_s / scenario.report_interval_s));
+  result_.buckets.resize(std::max<std::size_t>(buckets, 1));
+  for (std::size_t b = 0; b < result_.buckets.size(); ++b)
+    result_.buckets[b].time_s = static_cast<double>(b) * scenario.report_interval_s;
+}
+
+Bucket& Recorder::bucket(double t) {
+  const auto index = static_cast<std::size_t>(t / scenario_.report_interval_s);
+  return result_.buckets[std::min(index, result_.buckets.size() - 1)];
+}
+
+void Recorder::integrate_in_system(double t) {
+  in_system_area_ += static_cast<double>(requests_in_system_) * (t - in_system_since_);
+  in_system_since_ = t;
+}
+
+void Recorder::request_sent(double t) {
+  result_.summary.requests++;
+  bucket(t).requests++;
+  integrate_in_system(t);
+  requests_in_system_++;
+}
+
+void Recorder::request_left(double t, double sent_at) {
+  integrate_in_system(t);
+  requests_in_system_--;
+  completed_sojourn_s_ += t - sent_at;
+}
+
+void Recorder::request_ok(double t, double sent_at) {
+  result_.summary.ok++;
+  bucket(t).ok++;
+  const double latency = t - sent_at;
+  bucket_latencies_.add(latency);
+  if (sent_at >= scenario_.warmup_s) {
+    latencies_.add(latency);
+    ok_after_warmup_++;
+  }
+}
+
+void Recorder::request_forced(double) { result_.summary.forced++; }
+
+void Recorder::request_failed(double t, FailureCause cause) {
+  result_.summary.failed++;
+  result_.summary.failures_of(cause)++;
+  bucket(t).failed++;
+  for (const EventWindow& window : windows_)
+    if (t < window.until) result_.events[window.row].failed_after++;
+}
+
+void Recorder::session_started(double t) {
+  result_.summary.sessions_started++;
+  bucket(t).logins++;
+}
+
+void Recorder::session_lost(double t) {
+  result_.summary.sessions_lost++;
+  bucket(t).sessions_lost++;
+}
+
+void Recorder::forced_logout(double t) {
+  result_.summary.forced_logouts++;
+  bucket(t).forced_logouts++;
+  for (const EventWindow& window : windows_)
+    if (t < window.until) result_.events[window.row].forced_logouts_after++;
+}
+
+EventRow& Recorder::add_event(double t, EventKind kind, std::string target, std::int64_t sessions_lost,
+                              std::string detail) {
+  EventRow row;
+  row.time_s = t;
+  row.event = kind;
+  row.target = std::move(target);
+  row.sessions_lost = sessions_lost;
+  row.detail = std::move(detail);
+  result_.events.push_back(std::move(row));
+  windows_.erase(std::remove_if(windows_.begin(), windows_.end(), [t](const EventWindow& w) { return w.until <= t; }),
+                 windows_.end());
+  windows_.push_back(EventWindow{result_.events.size() - 1, t + kEventWindow_s});
+  return result_.events.back();
+}
+
+void Recorder::close_bucket(std::size_t index, const BucketSnapshot& snapshot) {
+  Bucket& b = result_.buckets[index];
+  b.active_sessions = snapshot.active_sessions;
+  if (bucket_latencies_.count() > 0) {
+    b.latency_p50_ms = bucket_latencies_.percentile(0.50) * 1e3;
+    b.latency_p99_ms = bucket_latencies_.percentile(0.99) * 1e3;
+  } else {
+    b.latency_p50_ms = b.latency_p99_ms = NAN;
+  }
+  bucket_latencies_.clear();
+  b.servers_up = snapshot.servers_up;
+  b.servers_in_rotation = snapshot.servers_in_rotation;
+  const double busy_delta = snapshot.busy_core_s - bucket_busy_mark_;
+  const double service_delta = snapshot.service_core_s - bucket_service_mark_;
+  b.cpu_utilization = service_delta > 0 ? busy_delta / service_delta : 0;
+  bucket_busy_mark_ = snapshot.busy_core_s;
+  bucket_service_mark_ = snapshot.service_core_s;
+}
+
+RunResult Recorder::finish(double end_s, const BucketSnapshot& snapshot, double residual_sojourn_s) {
+  close_bucket(result_.buckets.size() - 1, snapshot);
+  Summary& s = result_.summary;
+  s.sessions_active = snapshot.active_sessions;
+  s.in_flight = requests_in_system_;
+  s.users_affected = users_affected_;
+  if (latencies_.count() > 0) {
+    s.latency_mean_ms = latencies_.mean() * 1e3;
+    s.latency_p50_ms = latencies_.percentile(0.50) * 1e3;
+    s.latency_p95_ms = latencies_.percentile(0.95) * 1e3;
+    s.latency_p99_ms = latencies_.percentile(0.99) * 1e3;
+    s.latency_max_ms = latencies_.max() * 1e3;
+  } else {
+    s.latency_mean_ms = s.latency_p50_ms = s.latency_p95_ms = s.latency_p99_ms = s.latency_max_ms = NAN;
+  }
+  s.throughput_rps = static_cast<double>(ok_after_warmup_) / (end_s - scenario_.warmup_s);
+  s.cpu_utilization = snapshot.service_core_s > 0 ? snapshot.busy_core_s / snapshot.service_core_s : 0;
+  // Little's law over the run: the area under "requests in the system" must equal the sum of
+  // every request's time in the system (those still in it counted up to the end).
+  integrate_in_system(end_s);
+  const double sojourn_total = completed_sojourn_s_ + residual_sojourn_s;
+  s.littles_law_error = std::abs(in_system_area_ - sojourn_total) / std::max(in_system_area_, 1e-12);
+  return std::move(result_);
+}
+
+}  // namespace statesim

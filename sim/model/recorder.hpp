@@ -1,0 +1,80 @@
+// Counts what a run reports, as the components tell it what happens: the summary counters, the
+// time-series buckets, the event rows with their windows of consequences, latency samples and
+// Little's law. Plain C++: the engine passes the time of each notification.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "model/metrics.hpp"
+#include "model/stats.hpp"
+#include "scenario/config.hpp"
+
+namespace statesim {
+
+// What the engine knows at the end of a bucket (or of the run).
+struct BucketSnapshot {
+  std::int64_t active_sessions = 0;
+  int servers_up = 0;
+  int servers_in_rotation = 0;
+  double busy_core_s = 0;     // since the start of the run, over every server
+  double service_core_s = 0;  // core-seconds of servers in service, since the start
+};
+
+class Recorder {
+ public:
+  Recorder(const Scenario& scenario, const Design& design, int replication);
+
+  Summary& summary() { return result_.summary; }
+  // The bucket holding instant `t` (the last one also takes the very end of the run).
+  Bucket& bucket(double t);
+  std::size_t bucket_count() const { return result_.buckets.size(); }
+  double bucket_start(std::size_t index) const { return result_.buckets[index].time_s; }
+
+  // ---- requests (every kind of client)
+  void request_sent(double t);
+  // The client has its answer or gave up: the request leaves the system (Little's law).
+  void request_left(double t, double sent_at);
+  void request_ok(double t, double sent_at);
+  void request_forced(double t);
+  void request_failed(double t, FailureCause cause);
+  std::int64_t requests_in_system() const { return requests_in_system_; }
+
+  // ---- sessions and users
+  void session_started(double t);
+  void session_ended() { result_.summary.sessions_ended++; }
+  void session_lost(double t);
+  void forced_logout(double t);
+  void user_affected() { users_affected_++; }
+
+  // ---- events: a row, and a window of kEventWindow_s in which its consequences are counted
+  EventRow& add_event(double t, EventKind kind, std::string target, std::int64_t sessions_lost,
+                      std::string detail);
+
+  void close_bucket(std::size_t index, const BucketSnapshot& snapshot);
+
+  // Closes the last bucket and fills the summary's end-of-run fields. `residual_sojourn_s`:
+  // the time in the system, up to `end_s`, of the requests still in it.
+  RunResult finish(double end_s, const BucketSnapshot& snapshot, double residual_sojourn_s);
+
+ private:
+  struct EventWindow {
+    std::size_t row;
+    double until;
+  };
+  void integrate_in_system(double t);
+
+  const Scenario& scenario_;
+  RunResult result_;
+  std::vector<EventWindow> windows_;
+  LatencySamples latencies_;         // ok requests sent at or after warmup
+  LatencySamples bucket_latencies_;  // ok requests completed in the current bucket
+  double bucket_busy_mark_ = 0, bucket_service_mark_ = 0;
+  std::int64_t users_affected_ = 0;
+  std::int64_t ok_after_warmup_ = 0;
+  std::int64_t requests_in_system_ = 0;
+  double in_system_area_ = 0, in_system_since_ = 0, completed_sojourn_s_ = 0;
+};
+
+}  // namespace statesim

@@ -1,0 +1,30 @@
+#include "model/run_checks.hpp"
+
+#include <fmt/format.h>
+
+namespace statesim {
+
+std::vector<std::string> invariant_violations(const RunResult& run) {
+  std::vector<std::string> problems;
+  const Summary& s = run.summary;
+  const std::string who = fmt::format("{} #{}", s.design, s.replication);
+  if (s.sessions_started != s.sessions_ended + s.sessions_lost + s.sessions_active)
+    problems.push_back(fmt::format("{}: sessions_started {} != ended {} + lost {} + active {}", who, s.sessions_started,
+                                   s.sessions_ended, s.sessions_lost, s.sessions_active));
+  if (s.requests != s.ok + s.failed + s.forced + s.in_flight)
+    problems.push_back(fmt::format("{}: requests {} != ok {} + failed {} + forced {} + in flight {}", who, s.requests,
+                                   s.ok, s.failed, s.forced, s.in_flight));
+  std::int64_t by_cause = 0;
+  for (const auto& entry : kFailureCauseNames.entries) by_cause += s.failures_of(entry.second);
+  if (by_cause != s.failed)
+    problems.push_back(fmt::format("{}: failures by cause sum to {}, failed is {}", who, by_cause, s.failed));
+  std::int64_t lost_in_events = 0;
+  for (const auto& event : run.events) lost_in_events += event.sessions_lost;
+  if (lost_in_events > s.sessions_lost)
+    problems.push_back(fmt::format("{}: events lose {} sessions, the summary {}", who, lost_in_events, s.sessions_lost));
+  if (!(s.littles_law_error <= 1e-6))
+    problems.push_back(fmt::format("{}: Little's law off by a relative {:.3g}", who, s.littles_law_error));
+  return problems;
+}
+
+}  // namespace statesim

@@ -1,0 +1,62 @@
+// The server side's sessions: one record per session owner (a user), wherever the store keeps
+// it, with the counts the report needs (active sessions, sessions each server holds) and the
+// store's verdict on a request. Plain C++: the engine passes the time.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <vector>
+
+#include "model/recorder.hpp"
+#include "model/session_store.hpp"
+
+namespace statesim {
+
+class SessionTable {
+ public:
+  SessionTable(SessionStore& store, Recorder& recorder, int servers)
+      : store_(store), recorder_(recorder), held_by_server_(static_cast<std::size_t>(servers), 0) {}
+
+  // A new owner's slot, or `owner` made ready for a new owner (its earlier session ended).
+  void ensure(std::uint32_t owner);
+
+  const SessionState& operator[](std::uint32_t owner) const { return sessions_[owner]; }
+  bool alive(std::uint32_t owner) const { return sessions_[owner].alive; }
+  std::int64_t active() const { return active_; }
+  // Sessions held in the memory of `server` (memory store only; 0 otherwise).
+  std::int64_t held_by(int server) const { return held_by_server_[static_cast<std::size_t>(server)]; }
+
+  // A login on `server` succeeded at `t`; an earlier session of the owner, which it could not
+  // use, ends first.
+  void create(std::uint32_t owner, int server, double t);
+  // Ended on purpose: logout, expiry, revocation, abandonment.
+  void end(std::uint32_t owner);
+  // Destroyed while the user was logged in; returns 1 if there was a session, else 0.
+  std::int64_t lose(std::uint32_t owner, double t);
+  // A served request refreshes the idle timer.
+  void touch(std::uint32_t owner, double t) { sessions_[owner].last_access_s = t; }
+  // A token revoked at `t` (the store decides what a revocation does: see revoke()).
+  void revoke(std::uint32_t owner, double t);
+
+  // Is the owner's session usable on `server` at `t`? Counts requests accepted with a revoked
+  // token, and ends a session that expired, lives elsewhere or was refused.
+  bool check(std::uint32_t owner, int server, double t);
+
+  // Every session held in the memory of `server` is lost (its host went down); returns how many.
+  std::int64_t lose_held_by(int server, double t);
+  // Every session created at or after `from_s` is lost (a store crash); returns how many.
+  std::int64_t lose_created_since(double from_s, double t);
+  // At the end of the run: sessions idle past their ttl expired, whether or not anyone looked.
+  void expire_idle(double end_s);
+
+ private:
+  void release(SessionState& session);
+
+  SessionStore& store_;
+  Recorder& recorder_;
+  std::deque<SessionState> sessions_;  // references stay valid while it grows
+  std::vector<std::int64_t> held_by_server_;
+  std::int64_t active_ = 0;
+};
+
+}  // namespace statesim

@@ -1,0 +1,33 @@
+#include "model/summary_fields.hpp"
+
+namespace statesim {
+
+const std::vector<SummaryField>& summary_fields() {
+  static const std::vector<SummaryField> fields = {
+#define STATESIM_SUMMARY_ENTRY(name, type, label, unit, decimals) \
+  {#name, label, FieldKind::type, unit, decimals, [](const Summary& s) { return static_cast<double>(s.name); }},
+      STATESIM_SUMMARY_FIELDS(STATESIM_SUMMARY_ENTRY)
+#undef STATESIM_SUMMARY_ENTRY
+  };
+  return fields;
+}
+
+const SummaryField* find_summary_field(std::string_view name) {
+  for (const SummaryField& field : summary_fields())
+    if (name == field.name) return &field;
+  return nullptr;
+}
+
+std::vector<std::string> summary_field_names() {
+  std::vector<std::string> names;
+  for (const SummaryField& field : summary_fields()) names.emplace_back(field.name);
+  return names;
+}
+
+std::optional<double> summary_field(const Summary& summary, const std::string& name) {
+  const SummaryField* field = find_summary_field(name);
+  if (field == nullptr) return std::nullopt;
+  return field->value(summary);
+}
+
+}  // namespace statesim

@@ -1,0 +1,41 @@
+// The table of a run's numeric summary fields, generated from STATESIM_SUMMARY_FIELDS
+// (model/metrics.hpp) in the order of the output contract: summary.csv, summary_ci.csv,
+// comparisons.csv, the JSON report, the table and `expect:` all read it.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/metrics.hpp"
+
+namespace statesim {
+
+enum class FieldKind { count, real };
+
+struct SummaryField {
+  const char* name;   // column name in summary.csv, key in the JSON report and in `expect:`
+  const char* label;  // row label in the table, with its unit
+  FieldKind kind;
+  const char* unit;   // "" for counts, "ms", "req/s", "fraction"
+  int decimals;       // real fields: digits after the point in CSV and JSON
+  double (*value)(const Summary&);
+};
+
+// The columns before the numeric fields in summary.csv (and the first keys of a JSON run).
+inline constexpr const char* kSummaryIdentityColumns[] = {"design", "replication", "seed"};
+
+// Numeric fields in contract order: sessions_started ... in_flight.
+const std::vector<SummaryField>& summary_fields();
+
+// The field named `name`, or nullptr.
+const SummaryField* find_summary_field(std::string_view name);
+
+// Names of the numeric fields, in contract order (no design/replication/seed).
+std::vector<std::string> summary_field_names();
+
+// The value of a numeric field, or nullopt for an unknown name.
+std::optional<double> summary_field(const Summary& summary, const std::string& name);
+
+}  // namespace statesim

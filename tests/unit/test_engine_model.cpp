@@ -1,0 +1,176 @@
+// The SimGrid-free parts of the engine: the timed queue under the clock, the session table,
+// the recorder, the autoscaler's rule and the name tables.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "model/autoscale_rule.hpp"
+#include "model/metrics.hpp"
+#include "model/recorder.hpp"
+#include "model/session_table.hpp"
+#include "model/timed_queue.hpp"
+#include "scenario/config.hpp"
+
+using namespace statesim;
+
+TEST_CASE("the timed queue runs actions by time, then lane, then insertion order") {
+  TimedQueue queue;
+  std::vector<std::string> ran;
+  auto note = [&ran](std::string what) { return [&ran, what] { ran.push_back(what); }; };
+  queue.push(2.0, note("b"));
+  queue.push(1.0, note("a"));
+  queue.push(2.0, note("c"));
+  queue.push(2.0, note("timeout"), TimedQueue::Lane::first);
+  queue.push(0.5, note("first"));
+  while (!queue.empty()) queue.pop()();
+  CHECK(ran == std::vector<std::string>{"first", "a", "timeout", "b", "c"});
+}
+
+TEST_CASE("a cancelled action leaves the queue at once and its ticket names nothing after") {
+  TimedQueue queue;
+  int fired = 0;
+  auto ticket = queue.push(1.0, [&fired] { fired += 1; });
+  auto later = queue.push(5.0, [&fired] { fired += 10; });
+  CHECK(queue.pending(ticket));
+  queue.cancel(ticket);
+  CHECK(ticket.empty());
+  CHECK_FALSE(queue.pending(ticket));
+  CHECK(queue.size() == 1);
+  CHECK(queue.top_time() == 5.0);
+  queue.cancel(ticket);  // harmless twice
+  // A slot reused by a new action is not cancelled through an old ticket of the same slot.
+  auto old_copy = later;
+  queue.pop()();
+  CHECK(fired == 10);
+  auto reused = queue.push(7.0, [&fired] { fired += 100; });
+  queue.cancel(old_copy);
+  CHECK(queue.pending(reused));
+  queue.pop()();
+  CHECK(fired == 110);
+}
+
+TEST_CASE("the timed queue stays ordered through many random pushes and cancels") {
+  TimedQueue queue;
+  RandomStream rng(7);
+  std::vector<TimedQueue::Ticket> tickets;
+  std::vector<double> popped;
+  int cancelled = 0;
+  for (int i = 0; i < 20000; ++i) {
+    const double t = rng.uniform01() * 1000;
+    tickets.push_back(queue.push(t, [&popped, t] { popped.push_back(t); }));
+    if (rng.uniform01() < 0.3) {
+      auto& victim = tickets[rng.below(tickets.size())];
+      if (queue.pending(victim)) cancelled++;
+      queue.cancel(victim);
+    }
+  }
+  CHECK(queue.size() == static_cast<std::size_t>(20000 - cancelled));
+  while (!queue.empty()) queue.pop()();
+  CHECK(popped.size() == static_cast<std::size_t>(20000 - cancelled));
+  CHECK(std::is_sorted(popped.begin(), popped.end()));
+}
+
+namespace {
+
+Scenario scenario_of(double duration_s, double interval_s) {
+  Scenario scenario;
+  scenario.duration_s = duration_s;
+  scenario.report_interval_s = interval_s;
+  return scenario;
+}
+
+}  // namespace
+
+TEST_CASE("the session table counts sessions, where they live, and what a crash takes") {
+  const Scenario scenario = scenario_of(100, 10);
+  Design design;
+  design.name = "d";
+  Recorder recorder(scenario, design, 0);
+  SessionSpec spec;  // memory
+  auto store = make_session_store(spec);
+  SessionTable sessions(*store, recorder, 3);
+  for (std::uint32_t u = 0; u < 5; ++u) {
+    sessions.ensure(u);
+    sessions.create(u, static_cast<int>(u % 2), 1.0);
+  }
+  CHECK(sessions.active() == 5);
+  CHECK(sessions.held_by(0) == 3);
+  CHECK(sessions.held_by(1) == 2);
+  CHECK(sessions.check(1, 1, 2.0));
+  CHECK_FALSE(sessions.check(1, 0, 2.0));  // elsewhere: the session is ended
+  CHECK(sessions.active() == 4);
+  CHECK(sessions.lose_held_by(0, 3.0) == 3);
+  CHECK(sessions.held_by(0) == 0);
+  sessions.end(3);
+  const RunResult result = recorder.finish(100, BucketSnapshot{sessions.active(), 0, 0, 0, 0}, 0);
+  CHECK(result.summary.sessions_started == 5);
+  CHECK(result.summary.sessions_lost == 3);
+  CHECK(result.summary.sessions_ended == 2);
+  CHECK(result.summary.sessions_active == 0);
+  CHECK(result.buckets[0].logins == 5);
+}
+
+TEST_CASE("the recorder's event windows count what follows an event for a minute") {
+  const Scenario scenario = scenario_of(300, 10);
+  Design design;
+  Recorder recorder(scenario, design, 0);
+  recorder.add_event(10, EventKind::crash, "app-1", 0, "");
+  recorder.forced_logout(20);
+  recorder.add_event(50, EventKind::restart, "app-1", 0, "");
+  recorder.request_failed(60, FailureCause::reset);
+  recorder.request_failed(75, FailureCause::timeout);  // past the first window (10 + 60)
+  const RunResult result = recorder.finish(300, BucketSnapshot{}, 0);
+  REQUIRE(result.events.size() == 2);
+  CHECK(result.events[0].forced_logouts_after == 1);
+  CHECK(result.events[0].failed_after == 1);
+  CHECK(result.events[1].failed_after == 2);
+  CHECK(result.summary.failed_reset == 1);
+  CHECK(result.summary.failed_timeout == 1);
+  CHECK(result.buckets[7].failed == 1);
+}
+
+TEST_CASE("the recorder's Little's law check holds over requests in and out of the system") {
+  const Scenario scenario = scenario_of(10, 1);
+  Design design;
+  Recorder recorder(scenario, design, 0);
+  recorder.request_sent(1);
+  recorder.request_sent(2);
+  recorder.request_left(4, 1);
+  recorder.request_ok(4, 1);
+  const RunResult result = recorder.finish(10, BucketSnapshot{}, 10 - 2);  // one still in the system
+  CHECK(result.summary.littles_law_error < 1e-12);
+  CHECK(result.summary.latency_mean_ms == doctest::Approx(3000));
+  CHECK(result.summary.in_flight == 1);
+}
+
+TEST_CASE("the autoscaler tracks its target within min and max") {
+  AutoscaleSpec autoscale;
+  autoscale.target = 0.6;
+  autoscale.min = 2;
+  autoscale.max = 10;
+  CHECK(desired_servers(autoscale, 4, 0.6) == 4);   // exactly on target: no change
+  CHECK(desired_servers(autoscale, 4, 0.9) == 6);
+  CHECK(desired_servers(autoscale, 4, 0.1) == 2);   // not below min
+  CHECK(desired_servers(autoscale, 8, 1.0) == 10);  // not above max
+}
+
+TEST_CASE("every value of every named enum has one name that parses back to it") {
+  auto check_table = [](const auto& table) {
+    for (const auto& [name, value] : table.entries) {
+      CHECK(table.name(value) == name);
+      CHECK(table.parse(name) == value);
+    }
+    CHECK_FALSE(table.parse("no-such-name").has_value());
+  };
+  check_table(kLbPolicyNames);
+  check_table(kStoreKindNames);
+  check_table(kPersistenceNames);
+  check_table(kOnForcedLogoutNames);
+  check_table(kEventActionNames);
+  check_table(kEventKindNames);
+  check_table(kFailureCauseNames);
+  CHECK(kEventActionNames.size() == std::variant_size_v<EventAction>);
+  CHECK(std::string(failure_cause_name(FailureCause::no_server)) == "no_server");
+}
