@@ -33,7 +33,8 @@ void ScenarioEvents::operator()(const CrashEvent& crash) {
   // The server's own count of the sessions it held, beside the loss count, so that the two
   // bookkeepings can be checked against each other.
   row(EventKind::crash, name, report.sessions_lost,
-      fmt::format("held {} sessions; {} requests in it failed", report.sessions_held, report.requests_reset));
+      fmt::format("held {} sessions; {} requests in it failed", report.sessions_held, report.requests_reset))
+      .sessions_held = report.sessions_held;
 }
 
 void ScenarioEvents::operator()(const RestartEvent& restart) {
@@ -80,10 +81,11 @@ void ScenarioEvents::crash_store() {
   }
   const double t = world_.now();
   const StoreCrash effect = store_.crash(t);
+  const std::int64_t held = store_.writes_sessions() ? sessions_.active() : 0;  // a denylist holds no session
   const std::int64_t lost = effect.loses_sessions ? sessions_.lose_created_since(effect.lost_created_from_s, t) : 0;
   exchanges_.fail_waiting_for_store(store_host_.go_down());
   store_host_.power_off();  // operations in progress fail, and their servers answer 503
-  row(EventKind::crash, "store", lost, effect.detail);
+  row(EventKind::crash, "store", lost, effect.detail).sessions_held = held;
   if (store_.fails_over()) store_host_.schedule_failover([this] { fail_over(); });
 }
 

@@ -181,17 +181,20 @@ void ServerPool::end_drain(int s) {
     server.member = false;
     server.leaving = false;
     tell_balancer(s);
-    world_.recorder.add_event(world_.now(), EventKind::stop, name, report.sessions_lost,
-                              fmt::format("end of drain, leaves the pool; held {} sessions; {} requests in it failed",
-                                          held, report.requests_reset));
+    world_.recorder
+        .add_event(world_.now(), EventKind::stop, name, report.sessions_lost,
+                   fmt::format("end of drain, leaves the pool; held {} sessions; {} requests in it failed", held,
+                               report.requests_reset))
+        .sessions_held = held;
     return;
   }
   restart(s);
   tell_balancer(s);
-  world_.recorder.add_event(
-      world_.now(), EventKind::deploy_restart, name, report.sessions_lost,
-      fmt::format("end of drain, restarts with the new version; held {} sessions; {} requests in it failed", held,
-                  report.requests_reset));
+  world_.recorder
+      .add_event(world_.now(), EventKind::deploy_restart, name, report.sessions_lost,
+                 fmt::format("end of drain, restarts with the new version; held {} sessions; {} requests in it failed",
+                             held, report.requests_reset))
+      .sessions_held = held;
 }
 
 void ServerPool::resize(int target, double drain_s, const std::string& why) {
@@ -223,9 +226,11 @@ void ServerPool::resize(int target, double drain_s, const std::string& why) {
       names.push_back(server_name(s));
       held += sessions_held(s);
     }
-    world_.recorder.add_event(now, EventKind::scale_in, "pool", 0,
-                              fmt::format("{}; {} -> {} servers, draining {} for {}s; they hold {} sessions", why,
-                                          current, target, fmt::join(names, " "), drain_s, held));
+    world_.recorder
+        .add_event(now, EventKind::scale_in, "pool", 0,
+                   fmt::format("{}; {} -> {} servers, draining {} for {}s; they hold {} sessions", why, current,
+                               target, fmt::join(names, " "), drain_s, held))
+        .sessions_held = held;
     for (int s : candidates) start_drain(s, drain_s, /*leaving=*/true);
   } else {
     world_.recorder.add_event(now, EventKind::scale, "pool", 0, fmt::format("{}; already {} servers", why, current));

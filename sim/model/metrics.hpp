@@ -136,6 +136,10 @@ struct EventRow {
   double time_s = 0;
   EventKind event = EventKind::crash;
   std::string target;                    // app-2, store, all, ...
+  // Sessions the target held when the event hit it: a server's memory sessions (crash, end of
+  // a drain; for scale_in the servers it drains), the store's sessions (store crash); -1 (an
+  // empty field) where the event holds none (restart, deploy, revoke, traffic, ...).
+  std::int64_t sessions_held = -1;
   std::int64_t sessions_lost = 0;        // sessions this event destroyed
   std::string detail;                    // free text: why, how many servers, ...
   // Consequences in the window [time_s, time_s + window): filled for the report.

@@ -67,12 +67,13 @@ std::string timeseries_csv(const std::vector<RunResult>& runs) {
 
 std::string events_csv(const std::vector<RunResult>& runs) {
   std::string csv;
-  append_row(csv, {"design", "replication", "time_s", "event", "target", "sessions_lost",
+  append_row(csv, {"design", "replication", "time_s", "event", "target", "sessions_held", "sessions_lost",
                    "forced_logouts_after", "failed_after", "detail"});
   for (const RunResult& run : runs) {
     for (const EventRow& e : run.events) {
       append_row(csv, {run.summary.design, integer(run.summary.replication), real(e.time_s, kTimeDecimals),
-                       std::string(kEventKindNames.name(e.event)), e.target, integer(e.sessions_lost), integer(e.forced_logouts_after),
+                       std::string(kEventKindNames.name(e.event)), e.target,
+                       e.sessions_held < 0 ? std::string() : integer(e.sessions_held), integer(e.sessions_lost), integer(e.forced_logouts_after),
                        integer(e.failed_after), e.detail});
     }
   }

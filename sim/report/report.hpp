@@ -27,8 +27,8 @@ std::string summary_csv(const std::vector<RunResult>& runs);
 // one row per run and bucket.
 std::string timeseries_csv(const std::vector<RunResult>& runs);
 
-// design, replication, time_s, event, target, sessions_lost, forced_logouts_after, failed_after,
-// detail: one row per applied event.
+// design, replication, time_s, event, target, sessions_held (empty where the event holds none),
+// sessions_lost, forced_logouts_after, failed_after, detail: one row per applied event.
 std::string events_csv(const std::vector<RunResult>& runs);
 
 // design, field, replications, mean, ci95_low, ci95_high, half_width: one row per design and

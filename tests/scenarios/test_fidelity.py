@@ -251,8 +251,7 @@ class FidelitySuite:
         for k in range(1, SERVERS + 1):
             rows = [e for e in run.events if e["design"] == f"crash-app-{k}" and e["event"] == "crash"]
             lost = int(rows[0]["sessions_lost"]) if len(rows) == 1 else "no crash row"
-            match = re.match(r"held (\d+) sessions", rows[0]["detail"]) if len(rows) == 1 else None
-            held = int(match.group(1)) if match else "no 'held N sessions' in the detail"
+            held = int(rows[0]["sessions_held"]) if len(rows) == 1 and rows[0]["sessions_held"] else "no sessions_held"
             self.exact(case, model, f"app-{k} crash: sessions lost = sessions the server held", held, lost)
             if not isinstance(held, int) or not isinstance(lost, int):
                 continue

@@ -47,7 +47,7 @@ TIMESERIES_COLUMNS = [
     "servers_up", "servers_in_rotation", "cpu_utilization",
 ]
 EVENTS_COLUMNS = ["design", "replication", "time_s", "event", "target", "sessions_lost",
-                  "forced_logouts_after", "failed_after", "detail"]
+                  "forced_logouts_after", "failed_after", "detail"]  # sessions_held: optional
 
 
 class Results:

@@ -101,6 +101,7 @@ RunResult make_run(const std::string& design, int replication, std::int64_t sess
   crash.time_s = 300;
   crash.event = EventKind::crash;
   crash.target = "app-2";
+  crash.sessions_held = 1510;
   crash.sessions_lost = 1503;
   crash.forced_logouts_after = 1450;
   crash.failed_after = 120;
@@ -240,9 +241,9 @@ TEST_CASE("CSV quoting round trip and field counts in every file") {
   }
   auto events = parse_csv(events_csv(runs));
   CHECK(events[0] == std::vector<std::string>{"design", "replication", "time_s", "event", "target",
-                                              "sessions_lost", "forced_logouts_after", "failed_after",
-                                              "detail"});
-  CHECK(events[1] == std::vector<std::string>{awkward, "0", "300.000", "crash", "app-2", "1503", "1450",
+                                              "sessions_held", "sessions_lost", "forced_logouts_after",
+                                              "failed_after", "detail"});
+  CHECK(events[1] == std::vector<std::string>{awkward, "0", "300.000", "crash", "app-2", "1510", "1503", "1450",
                                               "120", "host down, \"hard\""});
 
   auto series = parse_csv(timeseries_csv(runs));
