@@ -33,7 +33,7 @@ void Exchanges::start_transfer(std::uint32_t x, Stage stage, simgrid::s4u::Host*
   Exchange& e = at(x);
   e.stage = stage;
   e.activity_pending = true;
-  world_.activities.transfer(from, to, bytes, [this, x](bool finished) { on_activity_end(x, finished); });
+  world_.network.transfer(from, to, bytes, [this, x](bool finished) { on_activity_end(x, finished); });
 }
 
 void Exchanges::start_execution(std::uint32_t x, Stage stage, simgrid::s4u::Host* host, double seconds) {

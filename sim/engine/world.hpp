@@ -1,11 +1,12 @@
 // What every part of a running simulation shares: the scenario and design being run, the
-// simulated hardware, the clock, the activity table and the recorder.
+// simulated hardware, the clock, the activity table, the network and the recorder.
 #pragma once
 
 #include <cstdint>
 
 #include "engine/activities.hpp"
 #include "engine/clock.hpp"
+#include "engine/network.hpp"
 #include "engine/platform.hpp"
 #include "model/random.hpp"
 #include "model/recorder.hpp"
@@ -22,6 +23,7 @@ struct World {
         replication(replication_in),
         platform(std::move(platform_in)),
         clock(scenario_in.duration_s),
+        network(clock, activities, platform.balancer, design_in.network.unshared_links == UnsharedLinks::timed),
         recorder(scenario_in, design_in, replication_in) {}
   World(const World&) = delete;
   World& operator=(const World&) = delete;
@@ -38,6 +40,7 @@ struct World {
   Platform platform;
   Clock clock;
   Activities activities;
+  Network network;
   Recorder recorder;
 };
 

@@ -14,10 +14,42 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 }  // namespace
 
+std::size_t LatencySamples::bucket_of(double value) const {
+  if (!(value > kHistogramFloor_s)) return 0;
+  return 1 + static_cast<std::size_t>(std::log(value / kHistogramFloor_s) / std::log(kHistogramStep));
+}
+
+// The geometric middle of a bucket: within half a bucket (0.05%) of every value in it.
+double LatencySamples::bucket_value(std::size_t bucket) const {
+  if (bucket == 0) return 0;
+  return kHistogramFloor_s * std::pow(kHistogramStep, static_cast<double>(bucket) - 0.5);
+}
+
+void LatencySamples::move_to_histogram() {
+  for (const double value : samples_) {
+    const std::size_t bucket = bucket_of(value);
+    if (bucket >= histogram_.size()) histogram_.resize(bucket + 1, 0);
+    histogram_[bucket]++;
+  }
+  std::vector<double>().swap(samples_);
+  sorted_ = true;
+}
+
 void LatencySamples::add(double value) {
-  if (samples_.empty() || value > max_) max_ = value;
-  if (!samples_.empty() && value < samples_.back()) sorted_ = false;
-  samples_.push_back(value);
+  if (count_ == 0 || value > max_) max_ = value;
+  count_++;
+  if (histogram_.empty() && samples_.size() < exact_limit_) {
+    if (!samples_.empty() && value < samples_.back()) sorted_ = false;
+    samples_.push_back(value);
+  } else {
+    if (histogram_.empty()) {
+      histogram_.resize(1, 0);
+      move_to_histogram();
+    }
+    const std::size_t bucket = bucket_of(value);
+    if (bucket >= histogram_.size()) histogram_.resize(bucket + 1, 0);
+    histogram_[bucket]++;
+  }
   // Neumaier's summation keeps the mean exact to a few ulps over tens of millions of values.
   const double total = sum_ + value;
   if (std::fabs(sum_) >= std::fabs(value))
@@ -28,29 +60,40 @@ void LatencySamples::add(double value) {
 }
 
 double LatencySamples::mean() const {
-  if (samples_.empty()) return kNaN;
-  return (sum_ + compensation_) / static_cast<double>(samples_.size());
+  if (count_ == 0) return kNaN;
+  return (sum_ + compensation_) / static_cast<double>(count_);
 }
 
-double LatencySamples::max() const { return samples_.empty() ? kNaN : max_; }
+double LatencySamples::max() const { return count_ == 0 ? kNaN : max_; }
 
 double LatencySamples::percentile(double p) const {
   if (!(p > 0 && p <= 1)) throw std::invalid_argument("percentile: p must lie in (0, 1]");
-  if (samples_.empty()) return kNaN;
-  if (!sorted_) {
-    std::sort(samples_.begin(), samples_.end());
-    sorted_ = true;
-  }
-  const double n = static_cast<double>(samples_.size());
+  if (count_ == 0) return kNaN;
+  const double n = static_cast<double>(count_);
   double rank = p * n;
   const double whole = std::round(rank);
   if (std::fabs(rank - whole) <= 1e-9 * std::max(1.0, whole)) rank = whole;
-  const double position = std::clamp(std::ceil(rank), 1.0, n);
-  return samples_[static_cast<std::size_t>(position) - 1];
+  const auto position = static_cast<std::uint64_t>(std::clamp(std::ceil(rank), 1.0, n));
+  if (histogram_.empty()) {
+    if (!sorted_) {
+      std::sort(samples_.begin(), samples_.end());
+      sorted_ = true;
+    }
+    return samples_[position - 1];
+  }
+  if (position == count_) return max_;  // the largest sample is known exactly
+  std::uint64_t seen = 0;
+  for (std::size_t bucket = 0; bucket < histogram_.size(); ++bucket) {
+    seen += histogram_[bucket];
+    if (seen >= position) return std::min(bucket_value(bucket), max_);
+  }
+  return max_;
 }
 
 void LatencySamples::clear() {
   samples_.clear();
+  std::vector<std::uint64_t>().swap(histogram_);
+  count_ = 0;
   sorted_ = true;
   sum_ = 0;
   compensation_ = 0;

@@ -3,19 +3,29 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 namespace statesim {
 
-// Every sample kept (8 bytes each), so percentiles are exact.
-// Percentile queries sort the stored samples in place once, on the first query after an
-// add(); further queries on the same data cost O(1). This is why the samples are mutable:
-// a const object is logically unchanged by a query, but not safe to query from two threads.
+// Latency samples with exact percentiles while they are cheap, and bounded memory after:
+// up to `exact_limit` samples (8 bytes each) every one is kept and percentiles are exact; the
+// sample that passes the limit moves them all into a log-scale histogram whose buckets are
+// kHistogramStep (0.1%) wide, where a percentile is the geometric middle of its bucket: at most
+// 0.05% off. Mean and max are exact either way. Percentile queries sort the stored samples in
+// place once, on the first query after an add(); further queries on the same data cost O(1).
+// This is why the samples are mutable: a const object is logically unchanged by a query, but
+// not safe to query from two threads.
 class LatencySamples {
  public:
-  void add(double value);  // value must not be NaN (it has no rank)
-  void reserve(std::size_t count) { samples_.reserve(count); }
-  std::size_t count() const { return samples_.size(); }
+  static constexpr std::size_t kDefaultExactLimit = std::size_t{1} << 22;  // 4,194,304 samples, 32 MiB
+  static constexpr double kHistogramStep = 1.001;  // ratio of a bucket's upper to its lower bound
+  static constexpr double kHistogramFloor_s = 1e-9;  // samples below (0 included) share bucket 0
+
+  explicit LatencySamples(std::size_t exact_limit = kDefaultExactLimit) : exact_limit_(exact_limit) {}
+  void add(double value);  // value must not be NaN (it has no rank); negative counts as 0
+  std::size_t count() const { return count_; }
+  bool exact() const { return histogram_.empty(); }
   double mean() const;  // NaN when empty
   double max() const;   // NaN when empty
   // Nearest rank: the smallest sample x such that at least p*n samples are <= x, i.e. the
@@ -26,7 +36,14 @@ class LatencySamples {
   void clear();
 
  private:
-  mutable std::vector<double> samples_;
+  std::size_t bucket_of(double value) const;
+  double bucket_value(std::size_t bucket) const;
+  void move_to_histogram();
+
+  std::size_t exact_limit_;
+  std::size_t count_ = 0;
+  mutable std::vector<double> samples_;   // while exact
+  std::vector<std::uint64_t> histogram_;  // after: counts per bucket (empty while exact)
   mutable bool sorted_ = true;
   double sum_ = 0;  // Neumaier-compensated sum of the samples
   double compensation_ = 0;

@@ -4,14 +4,10 @@ namespace statesim {
 
 TimedQueue::Ticket TimedQueue::push(double time_s, Action action, Lane lane) {
   const std::uint32_t slot = free_slots_.take(slots_);
-  Slot& entry = slots_[slot];
-  entry.action = std::move(action);
-  entry.time_s = time_s;
-  entry.order = (static_cast<std::uint64_t>(lane) << 62) | next_order_++;
-  heap_.push_back(slot);
-  entry.heap_index = static_cast<std::uint32_t>(heap_.size() - 1);
+  slots_[slot].action = std::move(action);
+  heap_.push_back(Entry{time_s, (static_cast<std::uint64_t>(lane) << 62) | next_order_++, slot});
   sift_up(heap_.size() - 1);
-  return Ticket{slot, entry.generation};
+  return Ticket{slot, slots_[slot].generation};
 }
 
 bool TimedQueue::pending(const Ticket& ticket) const {
@@ -28,7 +24,7 @@ void TimedQueue::cancel(Ticket& ticket) {
 }
 
 TimedQueue::Action TimedQueue::pop() {
-  const std::uint32_t slot = heap_.front();
+  const std::uint32_t slot = heap_.front().slot;
   remove_at(0);
   Action action = std::move(slots_[slot].action);
   free_slot(slot);
@@ -43,38 +39,38 @@ void TimedQueue::free_slot(std::uint32_t slot) {
   free_slots_.give_back(slot);
 }
 
-void TimedQueue::place(std::size_t index, std::uint32_t slot) {
-  heap_[index] = slot;
-  slots_[slot].heap_index = static_cast<std::uint32_t>(index);
+void TimedQueue::place(std::size_t index, const Entry& entry) {
+  heap_[index] = entry;
+  slots_[entry.slot].heap_index = static_cast<std::uint32_t>(index);
 }
 
 void TimedQueue::sift_up(std::size_t index) {
-  const std::uint32_t slot = heap_[index];
+  const Entry entry = heap_[index];
   while (index > 0) {
     const std::size_t parent = (index - 1) / 2;
-    if (!before(slot, heap_[parent])) break;
+    if (!before(entry, heap_[parent])) break;
     place(index, heap_[parent]);
     index = parent;
   }
-  place(index, slot);
+  place(index, entry);
 }
 
 void TimedQueue::sift_down(std::size_t index) {
-  const std::uint32_t slot = heap_[index];
+  const Entry entry = heap_[index];
   const std::size_t size = heap_.size();
   while (true) {
     std::size_t child = 2 * index + 1;
     if (child >= size) break;
     if (child + 1 < size && before(heap_[child + 1], heap_[child])) ++child;
-    if (!before(heap_[child], slot)) break;
+    if (!before(heap_[child], entry)) break;
     place(index, heap_[child]);
     index = child;
   }
-  place(index, slot);
+  place(index, entry);
 }
 
 void TimedQueue::remove_at(std::size_t index) {
-  const std::uint32_t last = heap_.back();
+  const Entry last = heap_.back();
   heap_.pop_back();
   if (index == heap_.size()) return;
   place(index, last);

@@ -39,7 +39,7 @@ class TimedQueue {
 
   bool empty() const { return heap_.empty(); }
   std::size_t size() const { return heap_.size(); }
-  double top_time() const { return slots_[heap_.front()].time_s; }
+  double top_time() const { return heap_.front().time_s; }
   // Removes the earliest action and returns it (the queue may be changed before it runs).
   Action pop();
 
@@ -48,26 +48,28 @@ class TimedQueue {
 
   struct Slot {
     Action action;
-    double time_s = 0;
-    std::uint64_t order = 0;        // lane in the top bits, then an insertion counter
     std::uint32_t heap_index = kNoSlot;
     std::uint32_t generation = 0;   // bumps when the slot is freed: stale tickets name nothing
   };
+  // The heap holds the ordering keys itself, so that sifting reads no slot.
+  struct Entry {
+    double time_s;
+    std::uint64_t order;            // lane in the top bits, then an insertion counter
+    std::uint32_t slot;
+  };
 
-  bool before(std::uint32_t a, std::uint32_t b) const {
-    const Slot& x = slots_[a];
-    const Slot& y = slots_[b];
+  static bool before(const Entry& x, const Entry& y) {
     return x.time_s < y.time_s || (x.time_s == y.time_s && x.order < y.order);
   }
   void sift_up(std::size_t index);
   void sift_down(std::size_t index);
-  void place(std::size_t index, std::uint32_t slot);
+  void place(std::size_t index, const Entry& entry);
   void remove_at(std::size_t index);
   void free_slot(std::uint32_t slot);
 
   std::vector<Slot> slots_;
   FreeSlots free_slots_;
-  std::vector<std::uint32_t> heap_;  // slot indices, a binary min-heap
+  std::vector<Entry> heap_;  // a binary min-heap
   std::uint64_t next_order_ = 0;
 };
 

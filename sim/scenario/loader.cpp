@@ -321,8 +321,10 @@ void apply_platform(const Node& node, const std::string& path, DesignDraft& draf
 }
 
 void apply_network(const Node& node, const std::string& path, DesignDraft& draft, const LoadContext&) {
-  const Section section(node, path, {"client_latency", "internal_latency", "bandwidth"});
+  const Section section(node, path, {"client_latency", "internal_latency", "bandwidth", "unshared_links"});
   NetworkSpec& network = draft.design.network;
+  if (const Node* value = section.get("unshared_links"))
+    network.unshared_links = read_choice(*value, section.path("unshared_links"), kUnsharedLinksNames);
   if (const Node* value = section.get("client_latency"))
     network.client_latency_s = read_duration(*value, section.path("client_latency"), Lowest::zero);
   if (const Node* value = section.get("internal_latency"))

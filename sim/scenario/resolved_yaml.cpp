@@ -172,6 +172,7 @@ void write_design(Writer& w, const Design& design) {
   w.key(in + 2, "client_latency", format_duration(design.network.client_latency_s));
   w.key(in + 2, "internal_latency", format_duration(design.network.internal_latency_s));
   w.key(in + 2, "bandwidth", format_bandwidth(design.network.bandwidth_Bps));
+  w.key(in + 2, "unshared_links", kUnsharedLinksNames.name(design.network.unshared_links));
   write_clients(w, in, design.clients);
   write_load_balancer(w, in, design.load_balancer);
   write_servers(w, in, design.servers);

@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "model/random.hpp"
 #include "model/stats.hpp"
 
 using statesim::LatencySamples;
@@ -167,4 +168,34 @@ TEST_CASE("paired_comparison: noise and identical results are not significant") 
   CHECK(with_nan.mean_difference == 1);
 
   CHECK_THROWS_AS(paired_comparison({1, 2}, {1}), std::invalid_argument);
+}
+
+TEST_CASE("past the exact limit, percentiles come from 0.1% buckets: within 0.05% of exact") {
+  statesim::RandomStream rng(11);
+  std::vector<double> values;
+  LatencySamples bounded(1000);
+  LatencySamples exact(1'000'000);
+  double sum = 0;
+  for (int i = 0; i < 200'000; ++i) {
+    const double value = 0.001 + rng.exponential(0.050);  // 1 ms + exp(50 ms)
+    values.push_back(value);
+    bounded.add(value);
+    exact.add(value);
+    sum += value;
+  }
+  CHECK_FALSE(bounded.exact());
+  CHECK(exact.exact());
+  CHECK(bounded.count() == 200'000);
+  for (double p : {0.01, 0.5, 0.95, 0.99, 0.999}) {
+    const double truth = exact.percentile(p);
+    CHECK(std::fabs(bounded.percentile(p) - truth) <= 0.0005 * truth + 1e-12);
+  }
+  CHECK(bounded.mean() == doctest::Approx(sum / 200'000).epsilon(1e-12));
+  CHECK(bounded.max() == exact.max());
+  CHECK(bounded.percentile(1.0) == exact.max());
+  bounded.clear();
+  CHECK(bounded.exact());
+  CHECK(std::isnan(bounded.percentile(0.5)));
+  bounded.add(0.0);  // a zero latency has a bucket of its own
+  CHECK(bounded.percentile(0.5) == 0.0);
 }
