@@ -112,7 +112,7 @@ void Exchanges::on_activity_end(std::uint32_t x, bool finished) {
     case Stage::to_server: arrive_at_server(x); break;
     case Stage::store_request: enqueue_store(x); break;
     case Stage::store_exec:
-      start_transfer(x, Stage::store_reply, store_.host(), pool_.host(e.server), kStoreMessageBytes);
+      start_transfer(x, Stage::store_reply, store_.host(), pool_.store_side(e.server), kStoreMessageBytes);
       break;
     case Stage::store_reply: after_store(x); break;
     case Stage::cpu: after_cpu(x); break;
@@ -220,7 +220,7 @@ void Exchanges::store_operation(std::uint32_t x) {
     fail_store_down(x);
     return;
   }
-  start_transfer(x, Stage::store_request, pool_.host(at(x).server), store_.host(), kStoreMessageBytes);
+  start_transfer(x, Stage::store_request, pool_.store_side(at(x).server), store_.host(), kStoreMessageBytes);
 }
 
 void Exchanges::enqueue_store(std::uint32_t x) {

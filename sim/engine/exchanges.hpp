@@ -90,6 +90,10 @@ class Exchanges {
  public:
   Exchanges(World& world, ServerPool& pool, lb::Balancer& balancer, StoreHost& store);
 
+  // Where the balancer would send a new session now (a visit in progress when the run starts
+  // in steady state is placed as its login would have been), or nothing.
+  std::optional<int> place(const lb::RouteRequest& route) { return balancer_.pick(route); }
+
   // Sends a request now; the handler hears of it again through its callbacks.
   void send(const ExchangeRequest& request);
 

@@ -19,7 +19,20 @@ std::vector<sg4::Link*> route_of(const sg4::Host* from, const sg4::Host* to, dou
 
 }  // namespace
 
-Network::Crossing Network::plan(sg4::Host* from, sg4::Host* to) const {
+const std::unordered_set<const sg4::Link*>& Network::store_traffic_links() {
+  if (!store_traffic_links_) {
+    store_traffic_links_.emplace();
+    std::unordered_set<const sg4::Host*> seen;
+    for (sg4::Host* side : platform_.store_sides) {
+      if (!seen.insert(side).second) continue;
+      for (const auto& [a, b] : {std::pair{side, platform_.store}, std::pair{platform_.store, side}})
+        for (const sg4::Link* link : route_of(a, b, nullptr)) store_traffic_links_->insert(link);
+    }
+  }
+  return *store_traffic_links_;
+}
+
+Network::Crossing Network::plan(sg4::Host* from, sg4::Host* to) {
   Crossing crossing;
   crossing.comm_from = from;
   crossing.comm_to = to;
@@ -55,7 +68,11 @@ Network::Crossing Network::plan(sg4::Host* from, sg4::Host* to) const {
   double shared_bandwidth = std::numeric_limits<double>::infinity();
   for (const sg4::Link* link : shared) shared_bandwidth = std::min(shared_bandwidth, link->get_bandwidth());
   if (gamma > 0 || unshared_bandwidth < shared_bandwidth) return crossing;
-  for (const auto& [a, b] : {std::pair{relay_, to}, std::pair{from, relay_}}) {
+  const auto& store_links = store_traffic_links();
+  if (std::any_of(shared.begin(), shared.end(), [&](const sg4::Link* link) { return store_links.count(link) > 0; }))
+    return crossing;
+  sg4::Host* relay = platform_.balancer;
+  for (const auto& [a, b] : {std::pair{relay, to}, std::pair{from, relay}}) {
     if (a == b || route_of(a, b, nullptr) != shared) continue;
     crossing.timed = true;
     crossing.timed_latency_s = unshared_latency;

@@ -7,30 +7,37 @@
 // route (between the balancer and the server, for a client's request or its answer): the same
 // times as one communication over the whole route, with far fewer activities in flight (a
 // request no longer sits in SimGrid for its 20 ms of client latency). This holds when the
-// unshared links do not cap the rate below the rest of the route's bandwidth and TCP-gamma is 0
-// (statesim's setting). A route of such links only is one wake-up of latency + bytes / cap.
-// Other routes are plain SimGrid communications.
+// unshared links do not cap the rate below the rest of the route's bandwidth, TCP-gamma is 0
+// (statesim's setting), and every flow on the rest of the route comes through the same unshared
+// links: CM02 weighs a flow's share of a shared link by the inverse of its route's latency (TCP's
+// round-trip unfairness), so a server link that store traffic also crossed would be shared
+// differently. A route of unshared links only is one wake-up of latency + bytes / cap. Other
+// routes are plain SimGrid communications.
 #pragma once
 
 #include <simgrid/s4u.hpp>
 
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "engine/activities.hpp"
 #include "engine/clock.hpp"
+#include "engine/platform.hpp"
 #include "model/free_slots.hpp"
 
 namespace statesim::engine {
 
 class Network {
  public:
-  // `relay`: the host whose routes stand for the rest of a client's route (the balancer).
-  // With `shortcuts` false every transfer is one SimGrid communication (for checking).
-  Network(Clock& clock, Activities& activities, simgrid::s4u::Host* relay, bool shortcuts)
-      : clock_(clock), activities_(activities), relay_(relay), shortcuts_(shortcuts) {}
+  // The balancer's routes stand for the rest of a client's route; the servers' routes to the
+  // store are the traffic that must not share it. With `shortcuts` false every transfer is one
+  // SimGrid communication (for checking).
+  Network(Clock& clock, Activities& activities, const Platform& platform, bool shortcuts)
+      : clock_(clock), activities_(activities), platform_(platform), shortcuts_(shortcuts) {}
   Network(const Network&) = delete;
   Network& operator=(const Network&) = delete;
 
@@ -61,13 +68,16 @@ class Network {
       return std::hash<const void*>()(pair.first) * 31 + std::hash<const void*>()(pair.second);
     }
   };
-  Crossing plan(simgrid::s4u::Host* from, simgrid::s4u::Host* to) const;
+  Crossing plan(simgrid::s4u::Host* from, simgrid::s4u::Host* to);
+  // Links that traffic without unshared links (a server's store operations) crosses.
+  const std::unordered_set<const simgrid::s4u::Link*>& store_traffic_links();
   void after_wake_up(std::uint32_t pending);
 
   Clock& clock_;
   Activities& activities_;
-  simgrid::s4u::Host* relay_;
+  const Platform& platform_;
   bool shortcuts_;
+  std::optional<std::unordered_set<const simgrid::s4u::Link*>> store_traffic_links_;
   std::unordered_map<std::pair<simgrid::s4u::Host*, simgrid::s4u::Host*>, Crossing, PairHash> crossings_;
   std::vector<Pending> pending_;
   FreeSlots free_pending_;

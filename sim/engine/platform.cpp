@@ -15,39 +15,46 @@ constexpr double kFlopsPerSpeedUnit = 1e9;  // a server of speed 1 runs 1e9 flop
 // I/O-bound, so each pooled connection gets a core of its own).
 int store_cores(const SessionSpec& sessions) { return make_session_store(sessions)->concurrent_operations(); }
 
+// A star: every host reaches the centre over its own links, and a route is the source's links
+// then the destination's. client: the client link (FATPIPE: it stands for each user's own
+// internet path, so users do not share it); app-N: its own link, which its requests and answers
+// cross; store: the store link, which every store operation crosses; lb: no link (requests go
+// through the balancer: client link, then the server's link). A server's store traffic starts
+// from a linkless host beside it (`app-N:store`), so it crosses the store link only. The routes
+// are those of a full routing table (client->lb: client link; lb->app-N: app-N's link;
+// client->app-N: both; app-N->store: the store link) but take memory in the number of hosts,
+// not its square: 100,000 servers fit.
 Platform build_builtin(const Design& design) {
   const NetworkSpec& net = design.network;
-  auto* zone = sg4::create_full_zone("statesim");
+  auto* zone = sg4::create_star_zone("statesim");
   Platform platform;
+  auto attach = [zone](sg4::Host* host, std::vector<sg4::Link*> links) {
+    std::vector<sg4::LinkInRoute> in_route;
+    for (auto* link : links) in_route.emplace_back(link);
+    zone->add_route(host->get_netpoint(), nullptr, nullptr, nullptr, in_route, true);
+  };
   platform.client = zone->create_host("client", kFlopsPerSpeedUnit)->seal();
   platform.balancer = zone->create_host("lb", kFlopsPerSpeedUnit)->seal();
   platform.store = zone->create_host("store", kFlopsPerSpeedUnit)->set_core_count(store_cores(design.sessions))->seal();
-
-  // The client link stands for each user's own internet path, so users do not share it.
-  auto* client_link = zone->create_link("client-link", net.bandwidth_Bps)
-                          ->set_latency(net.client_latency_s)
-                          ->set_sharing_policy(sg4::Link::SharingPolicy::FATPIPE)
-                          ->seal();
-  auto* store_link = zone->create_link("store-link", net.bandwidth_Bps)->set_latency(net.internal_latency_s)->seal();
-  auto route = [zone](sg4::Host* from, sg4::Host* to, std::vector<sg4::Link*> links) {
-    std::vector<sg4::LinkInRoute> in_route;
-    for (auto* link : links) in_route.emplace_back(link);
-    zone->add_route(from->get_netpoint(), to->get_netpoint(), nullptr, nullptr, in_route, true);
-  };
-  route(platform.client, platform.balancer, {client_link});
-  route(platform.balancer, platform.store, {store_link});
-  route(platform.client, platform.store, {client_link, store_link});
+  attach(platform.client, {zone->create_link("client-link", net.bandwidth_Bps)
+                               ->set_latency(net.client_latency_s)
+                               ->set_sharing_policy(sg4::Link::SharingPolicy::FATPIPE)
+                               ->seal()});
+  attach(platform.balancer, {});
+  attach(platform.store,
+         {zone->create_link("store-link", net.bandwidth_Bps)->set_latency(net.internal_latency_s)->seal()});
+  platform.servers.reserve(static_cast<std::size_t>(design.servers.max));
+  platform.store_sides.reserve(static_cast<std::size_t>(design.servers.max));
   for (int i = 0; i < design.servers.max; ++i) {
     const std::string name = server_name(i);
     auto* host = zone->create_host(name, kFlopsPerSpeedUnit * design.servers.speed)
                      ->set_core_count(design.servers.cores)
                      ->seal();
-    auto* link = zone->create_link(name + "-link", net.bandwidth_Bps)->set_latency(net.internal_latency_s)->seal();
-    // Requests reach a server through the balancer: client link, then the server's link.
-    route(platform.client, host, {client_link, link});
-    route(platform.balancer, host, {link});
-    route(host, platform.store, {store_link});
+    attach(host, {zone->create_link(name + "-link", net.bandwidth_Bps)->set_latency(net.internal_latency_s)->seal()});
+    auto* store_side = zone->create_host(name + ":store", kFlopsPerSpeedUnit)->seal();
+    attach(store_side, {});
     platform.servers.push_back(host);
+    platform.store_sides.push_back(store_side);
   }
   zone->seal();
   return platform;
@@ -68,6 +75,7 @@ Platform load_file(sg4::Engine& engine, const Design& design) {
   platform.balancer = host("lb");
   platform.store = host("store");
   for (int i = 0; i < design.servers.max; ++i) platform.servers.push_back(host(server_name(i)));
+  platform.store_sides = platform.servers;
   return platform;
 }
 

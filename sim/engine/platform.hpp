@@ -16,6 +16,10 @@ struct Platform {
   simgrid::s4u::Host* balancer = nullptr;
   simgrid::s4u::Host* store = nullptr;   // redis / database / jwt denylist
   std::vector<simgrid::s4u::Host*> servers;  // app-1 .. app-max
+  // Where each server's traffic with the store starts and ends: the server itself in a platform
+  // file; in the built-in star, a host of its own beside the server, so that store traffic
+  // crosses the store link only (as a full routing table would have it), not the server's link.
+  std::vector<simgrid::s4u::Host*> store_sides;
 };
 
 // Sets SimGrid's network model so that written latencies are the latencies simulated

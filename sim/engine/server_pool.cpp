@@ -15,12 +15,26 @@ ServerPool::ServerPool(World& world, lb::Balancer& balancer)
   for (int s = 0; s < spec.max; ++s) {
     Server& server = servers_[index(s)];
     server.host = world.platform.servers[index(s)];
+    server.store_side = world.platform.store_sides[index(s)];
     if (s < spec.count) {
       server.member = server.powered = server.healthy = true;
     } else {
-      server.host->turn_off();
+      power(server, false);
     }
     tell_balancer(s);
+  }
+}
+
+// The server's host, and the host its store traffic leaves from when that is another one.
+void ServerPool::power(Server& server, bool on) {
+  std::vector<simgrid::s4u::Host*> hosts = {server.host};
+  if (server.store_side != server.host) hosts.push_back(server.store_side);
+  for (simgrid::s4u::Host* host : hosts) {
+    if (on) {
+      host->turn_on();
+    } else {
+      host->turn_off();
+    }
   }
 }
 
@@ -118,7 +132,7 @@ CrashReport ServerPool::crash(int s) {
   server.busy_workers = 0;
   server.running_cpu = 0;
   server.powered = false;
-  server.host->turn_off();
+  power(server, false);
   return report;
 }
 
@@ -126,7 +140,7 @@ void ServerPool::restart(int s) {
   Server& server = servers_[index(s)];
   if (server.powered) return;
   account_cpu(server, world_.now());
-  server.host->turn_on();
+  power(server, true);
   server.powered = true;
   server.ready_at = world_.now() + world_.design.servers.startup_time_s;
   server.good_probes = server.bad_probes = 0;

@@ -34,6 +34,8 @@ class ServerPool {
 
   int size() const { return static_cast<int>(servers_.size()); }
   simgrid::s4u::Host* host(int s) const { return servers_[index(s)].host; }
+  // Where the server's traffic with the store starts and ends (see Platform::store_sides).
+  simgrid::s4u::Host* store_side(int s) const { return servers_[index(s)].store_side; }
   bool powered(int s) const { return servers_[index(s)].powered; }
   // Powered and past its start-up: answers requests and probes.
   bool serving(int s) const;
@@ -87,6 +89,7 @@ class ServerPool {
  private:
   struct Server {
     simgrid::s4u::Host* host = nullptr;
+    simgrid::s4u::Host* store_side = nullptr;  // the host itself, or one beside it that goes down with it
     bool member = false;        // in the pool the balancer knows
     bool powered = false;       // host on
     double ready_at = 0;        // answers requests (and probes) from then on
@@ -109,6 +112,7 @@ class ServerPool {
   void tell_balancer(int s);
   void account_cpu(Server& server, double t);
   bool drained(int s) const;
+  void power(Server& server, bool on);
   void end_drain(int s);
   void probe_round();
 

@@ -23,7 +23,7 @@ struct World {
         replication(replication_in),
         platform(std::move(platform_in)),
         clock(scenario_in.duration_s),
-        network(clock, activities, platform.balancer, design_in.network.unshared_links == UnsharedLinks::timed),
+        network(clock, activities, platform, design_in.network.unshared_links == UnsharedLinks::timed),
         recorder(scenario_in, design_in, replication_in) {}
   World(const World&) = delete;
   World& operator=(const World&) = delete;

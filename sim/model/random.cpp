@@ -1,6 +1,7 @@
 #include "model/random.hpp"
 
 #include <algorithm>
+#include <boost/math/distributions/poisson.hpp>
 #include <cmath>
 
 namespace statesim {
@@ -105,6 +106,55 @@ double RandomStream::sample(const Distribution& d) {
     }
   }
   return 0;
+}
+
+StationaryDraw RandomStream::stationary(const Distribution& d) {
+  double length = 0;
+  switch (d.kind) {
+    case Distribution::Kind::constant:
+      length = d.a;
+      break;
+    case Distribution::Kind::exponential:  // length-biased exp(m) is Gamma(2, m)
+      length = exponential(d.a) + exponential(d.a);
+      break;
+    case Distribution::Kind::uniform:  // inverse of the CDF (x^2 - a^2) / (b^2 - a^2)
+      length = std::sqrt(d.a * d.a + uniform01() * (d.b * d.b - d.a * d.a));
+      break;
+    case Distribution::Kind::lognormal: {  // length-biased lognormal(mu, s) is lognormal(mu + s^2, s)
+      const double mean = d.a;
+      const double sd = d.b;
+      const double sigma2 = mean > 0 ? std::log1p((sd / mean) * (sd / mean)) : 0;
+      const double mu = mean > 0 ? std::log(mean) - sigma2 / 2 : 0;
+      const double z = normal(0, 1);
+      length = mean > 0 ? std::exp(mu + sigma2 + std::sqrt(sigma2) * z) : 0;
+      break;
+    }
+    case Distribution::Kind::normal: {
+      // Rejection: accept a draw x with probability x / bound, bound = mean + 8 sd (the mass
+      // beyond it, below 1e-15, is left out).
+      const double bound = std::max(d.a + 8 * d.b, 1e-300);
+      for (int attempt = 0; attempt < kMaxTruncationTries; ++attempt) {
+        const double x = sample(d);
+        if (uniform01() * bound <= x) {
+          length = x;
+          break;
+        }
+      }
+      break;
+    }
+  }
+  StationaryDraw draw;
+  draw.elapsed_s = uniform01() * length;
+  draw.remaining_s = length - draw.elapsed_s;
+  return draw;
+}
+
+std::uint64_t RandomStream::poisson(double mean) {
+  if (!(mean > 0)) return 0;
+  using Policy = boost::math::policies::policy<boost::math::policies::discrete_quantile<
+      boost::math::policies::integer_round_up>>;
+  const boost::math::poisson_distribution<double, Policy> law(mean);
+  return static_cast<std::uint64_t>(boost::math::quantile(law, uniform01()));
 }
 
 std::size_t RandomStream::pick_weighted(const std::vector<double>& cumulative_weights) {

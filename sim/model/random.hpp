@@ -14,7 +14,16 @@ namespace statesim {
 // What a stream is used for; part of its key so that sources never share numbers.
 enum class StreamPurpose : std::uint64_t {
   arrivals = 1, session_duration, think_time, request_kind, cpu_demand, relogin, ramp_up,
-  client_ip, balancer, store_time, revoke, retry, misc
+  client_ip, balancer, store_time, revoke, retry, misc, steady_state
+};
+
+// A renewal process observed at a random moment (a visit in progress when a run starts in
+// steady state): how long the interval in progress has lasted, and how long it has left. The
+// interval is drawn from the length-biased law of the distribution (density x f(x) / E[X]: a
+// random moment falls in long intervals more often), the moment uniformly within it.
+struct StationaryDraw {
+  double elapsed_s = 0;
+  double remaining_s = 0;
 };
 
 std::uint64_t derive_stream_key(std::uint64_t seed, std::uint64_t replication, StreamPurpose purpose,
@@ -29,6 +38,8 @@ class RandomStream {
   double exponential(double mean);
   double normal(double mean, double sd);       // not truncated
   double sample(const Distribution& d);        // a value >= 0 drawn from d
+  StationaryDraw stationary(const Distribution& d);
+  std::uint64_t poisson(double mean);          // by inversion of the exact CDF
   // Index i with probability weights[i] / sum(weights); weights must not all be 0.
   std::size_t pick_weighted(const std::vector<double>& cumulative_weights);
 

@@ -43,6 +43,8 @@ class Recorder {
 
   // ---- sessions and users
   void session_started(double t);
+  // A session in progress when the run began: started, but no login of any bucket.
+  void session_in_progress_at_start() { result_.summary.sessions_started++; }
   void session_ended() { result_.summary.sessions_ended++; }
   void session_lost(double t);
   void forced_logout(double t);

@@ -3,12 +3,28 @@
 namespace statesim {
 
 void SessionTable::ensure(std::uint32_t owner) {
-  if (owner >= sessions_.size()) sessions_.resize(owner + 1);
+  if (owner >= sessions_.size()) {
+    sessions_.resize(owner + 1);
+    if (store_.held_by_server()) place_in_held_.resize(owner + 1);
+  }
   if (sessions_[owner].alive) end(owner);
   sessions_[owner] = SessionState{};
 }
 
 void SessionTable::create(std::uint32_t owner, int server, double t) {
+  open(owner, server, t);
+  recorder_.session_started(t);
+}
+
+void SessionTable::restore(std::uint32_t owner, int server, double elapsed_s, double token_age_s) {
+  open(owner, server, 0);
+  recorder_.session_in_progress_at_start();
+  SessionState& session = sessions_[owner];
+  session.created_s = -elapsed_s;
+  session.token_issued_s = -token_age_s;
+}
+
+void SessionTable::open(std::uint32_t owner, int server, double t) {
   SessionState& session = sessions_[owner];
   if (session.alive) end(owner);  // an earlier session the user could not use
   session.alive = true;
@@ -16,30 +32,36 @@ void SessionTable::create(std::uint32_t owner, int server, double t) {
   session.last_access_s = session.created_s = session.token_issued_s = t;
   if (store_.held_by_server()) {
     session.server = server;
-    held_by_server_[static_cast<std::size_t>(server)]++;
+    auto& held = held_[static_cast<std::size_t>(server)];
+    place_in_held_[owner] = static_cast<std::uint32_t>(held.size());
+    held.push_back(owner);
   }
   active_++;
-  recorder_.session_started(t);
 }
 
-void SessionTable::release(SessionState& session) {
+void SessionTable::release(std::uint32_t owner) {
+  SessionState& session = sessions_[owner];
   session.alive = false;
-  if (session.server >= 0) held_by_server_[static_cast<std::size_t>(session.server)]--;
+  if (session.server >= 0) {  // swap the last of the server's list into the owner's place
+    auto& held = held_[static_cast<std::size_t>(session.server)];
+    const std::uint32_t place = place_in_held_[owner];
+    held[place] = held.back();
+    place_in_held_[held[place]] = place;
+    held.pop_back();
+  }
   session.server = -1;
   active_--;
 }
 
 void SessionTable::end(std::uint32_t owner) {
-  SessionState& session = sessions_[owner];
-  if (!session.alive) return;
-  release(session);
+  if (!sessions_[owner].alive) return;
+  release(owner);
   recorder_.session_ended();
 }
 
 std::int64_t SessionTable::lose(std::uint32_t owner, double t) {
-  SessionState& session = sessions_[owner];
-  if (!session.alive) return 0;
-  release(session);
+  if (!sessions_[owner].alive) return 0;
+  release(owner);
   recorder_.session_lost(t);
   return 1;
 }
@@ -59,8 +81,8 @@ bool SessionTable::check(std::uint32_t owner, int server, double t) {
 
 std::int64_t SessionTable::lose_held_by(int server, double t) {
   std::int64_t lost = 0;
-  for (std::uint32_t owner = 0; owner < sessions_.size(); ++owner)
-    if (sessions_[owner].alive && sessions_[owner].server == server) lost += lose(owner, t);
+  auto& held = held_[static_cast<std::size_t>(server)];
+  while (!held.empty()) lost += lose(held.back(), t);
   return lost;
 }
 

@@ -15,7 +15,7 @@ namespace statesim {
 class SessionTable {
  public:
   SessionTable(SessionStore& store, Recorder& recorder, int servers)
-      : store_(store), recorder_(recorder), held_by_server_(static_cast<std::size_t>(servers), 0) {}
+      : store_(store), recorder_(recorder), held_(static_cast<std::size_t>(servers)) {}
 
   // A new owner's slot, or `owner` made ready for a new owner (its earlier session ended).
   void ensure(std::uint32_t owner);
@@ -24,11 +24,17 @@ class SessionTable {
   bool alive(std::uint32_t owner) const { return sessions_[owner].alive; }
   std::int64_t active() const { return active_; }
   // Sessions held in the memory of `server` (memory store only; 0 otherwise).
-  std::int64_t held_by(int server) const { return held_by_server_[static_cast<std::size_t>(server)]; }
+  std::int64_t held_by(int server) const {
+    return static_cast<std::int64_t>(held_[static_cast<std::size_t>(server)].size());
+  }
 
   // A login on `server` succeeded at `t`; an earlier session of the owner, which it could not
   // use, ends first.
   void create(std::uint32_t owner, int server, double t);
+  // A session in progress when the run starts in steady state: created `elapsed_s` before
+  // t = 0 on `server`, its token issued `token_age_s` before. It counts as started (the
+  // conservation of sessions holds) but not as a login of the first bucket.
+  void restore(std::uint32_t owner, int server, double elapsed_s, double token_age_s);
   // Ended on purpose: logout, expiry, revocation, abandonment.
   void end(std::uint32_t owner);
   // Destroyed while the user was logged in; returns 1 if there was a session, else 0.
@@ -50,12 +56,16 @@ class SessionTable {
   void expire_idle(double end_s);
 
  private:
-  void release(SessionState& session);
+  void open(std::uint32_t owner, int server, double t);  // without counting it
+  void release(std::uint32_t owner);
 
   SessionStore& store_;
   Recorder& recorder_;
   std::deque<SessionState> sessions_;  // references stay valid while it grows
-  std::vector<std::int64_t> held_by_server_;
+  // Memory store: the owners whose session each server holds, and each owner's place in its
+  // server's list, so that a crash visits what the server held, not every session.
+  std::vector<std::vector<std::uint32_t>> held_;
+  std::vector<std::uint32_t> place_in_held_;
   std::int64_t active_ = 0;
 };
 

@@ -52,8 +52,17 @@ inline constexpr NameTable<OnForcedLogout, 2> kOnForcedLogoutNames{{{
     {"leave", OnForcedLogout::leave},
 }}};
 
+// How the run starts: with nobody logged in, or in the equilibrium the workload reaches (visits
+// already in progress with the ages and the count the M/G/inf model gives; see README).
+enum class StartState { empty, steady_state };
+inline constexpr NameTable<StartState, 2> kStartStateNames{{{
+    {"empty", StartState::empty},
+    {"steady_state", StartState::steady_state},
+}}};
+
 struct ClientSpec {
   Workload workload = Workload::open;
+  StartState start = StartState::empty;
   double arrival_rate_per_s = 10;  // open: new visits (user sessions) per second, Poisson
   std::int64_t users = 0;          // closed: population size
   Distribution relogin_after_s{Distribution::Kind::exponential, 60, 0};  // closed only

@@ -281,7 +281,7 @@ struct DesignDraft {
   Design design;
   Origin start;  // the map the design comes from (fallback position)
   std::optional<Origin> servers_count, servers_max, servers_workers;
-  std::optional<Origin> arrival_rate, users, relogin_after, ramp_up;
+  std::optional<Origin> arrival_rate, users, relogin_after, ramp_up, start_state;
   std::optional<Origin> autoscale_min, autoscale_max;
   std::vector<EventDraft> events;
 };
@@ -370,7 +370,7 @@ std::vector<RequestKind> read_request_kinds(const Node& node, const std::string&
 void apply_clients(const Node& node, const std::string& path, DesignDraft& draft,
                    const LoadContext& context) {
   const Section section(node, path,
-                        {"arrival_rate", "users", "relogin_after", "ramp_up", "session_duration",
+                        {"arrival_rate", "users", "start", "relogin_after", "ramp_up", "session_duration",
                          "think_time", "ip_pool", "request_bytes", "response_bytes", "timeout", "retries",
                          "retry_backoff", "on_forced_logout", "requests"});
   ClientSpec& clients = draft.design.clients;
@@ -381,6 +381,10 @@ void apply_clients(const Node& node, const std::string& path, DesignDraft& draft
   if (const Node* value = section.get("users")) {
     clients.users = read_integer(*value, section.path("users"), 1, std::numeric_limits<std::int64_t>::max());
     draft.users = origin_of(*value, section.path("users"));
+  }
+  if (const Node* value = section.get("start")) {
+    clients.start = read_choice(*value, section.path("start"), kStartStateNames);
+    draft.start_state = origin_of(*value, section.path("start"));
   }
   if (const Node* value = section.get("relogin_after")) {
     clients.relogin_after_s = read_distribution(*value, section.path("relogin_after"));
@@ -699,6 +703,11 @@ class DesignChecker {
     } else {
       check_users(clients.users, *draft_.users);
     }
+    if (clients.start == StartState::steady_state && clients.ramp_up_s > 0 && draft_.ramp_up)
+      fail_at(*draft_.ramp_up,
+              fmt::format("a run that starts in steady state (clients.start, line {}) has no ramp-up: remove "
+                          "one of them",
+                          draft_.start_state ? draft_.start_state->position.line : draft_.ramp_up->position.line));
   }
 
   void check_open_sessions(double rate, const Origin& origin) const {

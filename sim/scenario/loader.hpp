@@ -25,7 +25,7 @@ class ScenarioError : public std::runtime_error {
 // a message naming the value and the limit. A caller may raise them deliberately.
 struct ScenarioLimits {
   std::int64_t max_users = 10'000'000;  // clients.users and traffic users
-  int max_servers = 10'000;             // servers.max
+  int max_servers = 100'000;            // servers.max
   double max_duration_s = 1e7;          // duration
   double max_buckets = 1e6;             // duration / report_interval
   double max_open_sessions = 1e8;       // arrival_rate * duration (open workload)

@@ -49,6 +49,7 @@ void write_clients(Writer& w, int indent, const ClientSpec& clients) {
     w.key(in, "relogin_after", format_distribution(clients.relogin_after_s));
     w.key(in, "ramp_up", format_duration(clients.ramp_up_s));
   }
+  w.key(in, "start", kStartStateNames.name(clients.start));
   w.key(in, "session_duration", format_distribution(clients.session_duration_s));
   w.key(in, "think_time", format_distribution(clients.think_time_s));
   w.key(in, "ip_pool", clients.ip_pool);

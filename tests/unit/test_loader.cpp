@@ -637,8 +637,8 @@ designs:
 TEST_CASE("safety limits name the value and the limit, and can be raised") {
   CHECK(contains(error_of(kHeader + "clients: {users: 10000001}\n"),
                  "clients.users: 10000001 users is above the limit of 10000000"));
-  CHECK(contains(error_of(kHeader + "servers: {max: 10001}\n"),
-                 "servers.max: 10001 servers is above the limit of 10000"));
+  CHECK(contains(error_of(kHeader + "servers: {max: 100001}\n"),
+                 "servers.max: 100001 servers is above the limit of 100000"));
   CHECK(contains(error_of("version: 1\nname: a\nduration: 2778h\n"),
                  "duration: 2778h (10000800s) is above the limit"));
   CHECK(

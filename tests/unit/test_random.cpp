@@ -251,3 +251,59 @@ TEST_CASE("pick_weighted follows the weights and never picks a zero weight") {
   const std::vector<double> zero_tail = {0, 1, 1};
   for (int i = 0; i < 100; ++i) CHECK(stream.pick_weighted(zero_tail) == 1);
 }
+
+namespace {
+// Mean and standard deviation of `count` draws of the remaining time of `d` at a random moment.
+std::pair<double, double> remaining_stats(const statesim::Distribution& d, int count) {
+  statesim::RandomStream rng(99);
+  double sum = 0, squares = 0;
+  for (int i = 0; i < count; ++i) {
+    const statesim::StationaryDraw draw = rng.stationary(d);
+    CHECK(draw.elapsed_s >= 0);
+    CHECK(draw.remaining_s >= 0);
+    sum += draw.remaining_s;
+    squares += draw.remaining_s * draw.remaining_s;
+  }
+  const double mean = sum / count;
+  return {mean, std::sqrt(squares / count - mean * mean)};
+}
+}  // namespace
+
+TEST_CASE("a random moment of a renewal process sees the length-biased interval: E[rest] = E[X^2] / (2 E[X])") {
+  using K = statesim::Distribution::Kind;
+  constexpr int kDraws = 200'000;
+  struct Case {
+    statesim::Distribution d;
+    double expected;  // E[X^2] / (2 E[X])
+  };
+  const Case cases[] = {
+      {{K::exponential, 600, 0}, 600},                                         // memoryless: E[X]
+      {{K::constant, 30, 0}, 15},                                              // half the interval
+      {{K::uniform, 10, 50}, (10.0 * 10 + 10 * 50 + 50 * 50) / (3 * 60.0)},    // (a^2+ab+b^2) / (3(a+b))
+      {{K::lognormal, 50, 20}, (50.0 * 50 + 20 * 20) / (2 * 50.0)},            // (m^2+s^2) / (2m)
+      {{K::normal, 50, 5}, (50.0 * 50 + 5 * 5) / (2 * 50.0)},                  // truncation negligible
+  };
+  for (const Case& c : cases) {
+    const auto [mean, sd] = remaining_stats(c.d, kDraws);
+    // Four standard errors of the mean of kDraws draws.
+    CHECK(std::fabs(mean - c.expected) <= 4 * sd / std::sqrt(kDraws));
+  }
+}
+
+TEST_CASE("poisson draws by inversion have the right mean and zero probability") {
+  statesim::RandomStream rng(5);
+  for (double mean : {0.5, 30.0, 6000.0}) {
+    double sum = 0;
+    int zeros = 0;
+    constexpr int kDraws = 20'000;
+    for (int i = 0; i < kDraws; ++i) {
+      const auto x = rng.poisson(mean);
+      sum += static_cast<double>(x);
+      zeros += x == 0 ? 1 : 0;
+    }
+    CHECK(std::fabs(sum / kDraws - mean) <= 4 * std::sqrt(mean / kDraws));
+    const double p0 = std::exp(-mean);
+    CHECK(std::fabs(zeros / double(kDraws) - p0) <= 4 * std::sqrt(p0 * (1 - p0) / kDraws) + 1e-12);
+  }
+  CHECK(rng.poisson(0) == 0);
+}

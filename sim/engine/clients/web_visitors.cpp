@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cmath>
+
 namespace statesim::engine {
 
 WebVisitors::WebVisitors(World& world, Exchanges& exchanges, SessionTable& sessions, const SessionStore& store,
@@ -23,6 +26,10 @@ WebVisitors::WebVisitors(World& world, Exchanges& exchanges, SessionTable& sessi
 
 void WebVisitors::start() {
   const ClientSpec& clients = world_.design.clients;
+  if (clients.start == StartState::steady_state) {
+    start_steady();
+    return;
+  }
   if (clients.workload == Workload::open) {
     schedule_arrival(0);
   } else {
@@ -77,6 +84,70 @@ void WebVisitors::add_closed_user(double from) {
   RandomStream ramp(world_.stream_key(StreamPurpose::ramp_up, users_[u].identity));
   const double ramp_up = from == 0 ? world_.design.clients.ramp_up_s : 0;
   plan(u, from + (ramp_up > 0 ? ramp.uniform01() * ramp_up : 0), [this, u] { start_visit(u); });
+}
+
+// The equilibrium of the workload at t = 0. Open: visits arrive at rate L and last D, so the
+// number in progress is Poisson(L E[D]) whatever D's law (M/G/inf). Closed: each user alternates
+// visits D and pauses R, so it is in a visit with probability E[D] / (E[D] + E[R]) (an
+// alternating renewal process). The interval in progress, visit or pause, is drawn from the
+// length-biased law of its distribution and the present moment uniformly within it
+// (RandomStream::stationary); a user in a visit is logged in on the server the balancer picks
+// for it now, and is thinking: its next request comes after the rest of a think time, drawn the
+// same way. Every draw comes from the user's own stream, so designs share them.
+void WebVisitors::start_steady() {
+  const ClientSpec& clients = world_.design.clients;
+  if (clients.workload == Workload::open) {
+    RandomStream count_rng(world_.stream_key(StreamPurpose::steady_state, 0));
+    const std::uint64_t in_progress = count_rng.poisson(arrival_rate_ * clients.session_duration_s.mean());
+    for (std::uint64_t i = 0; i < in_progress; ++i) {
+      const std::uint32_t u = new_user(next_identity_++);
+      RandomStream rng(world_.stream_key(StreamPurpose::steady_state, users_[u].identity + 1));
+      join_visit_in_progress(u, rng);
+    }
+    schedule_arrival(0);
+    return;
+  }
+  closed_target_ = clients.users;
+  const double visit = clients.session_duration_s.mean();
+  const double in_visit = visit / std::max(visit + clients.relogin_after_s.mean(), 1e-300);
+  for (std::int64_t i = 0; i < clients.users; ++i) {
+    const std::uint32_t u = new_user(next_identity_++);
+    closed_population_++;
+    RandomStream rng(world_.stream_key(StreamPurpose::steady_state, users_[u].identity + 1));
+    if (rng.uniform01() < in_visit) {
+      join_visit_in_progress(u, rng);
+    } else {
+      plan(u, rng.stationary(clients.relogin_after_s).remaining_s, [this, u] { start_visit(u); });
+    }
+  }
+}
+
+void WebVisitors::join_visit_in_progress(std::uint32_t u, RandomStream& rng) {
+  User& user = users_[u];
+  const ClientSpec& clients = world_.design.clients;
+  const StationaryDraw visit = rng.stationary(clients.session_duration_s);
+  lb::RouteRequest route;
+  route.client_ip = user.ip;
+  route.new_session = true;
+  const std::optional<int> server = exchanges_.place(route);
+  if (!server) {  // no server in rotation at t = 0: the visit starts with a login
+    user.planned_duration = visit.remaining_s;
+    user.visit_end = visit.remaining_s;
+    send(u, RequestType::login);
+    return;
+  }
+  const double expiry = world_.design.sessions.jwt.expiry_s;
+  sessions_.restore(u, *server, visit.elapsed_s, expiry > 0 ? std::fmod(visit.elapsed_s, expiry) : 0);
+  user.state = State::active;
+  user.cookie_server = *server;
+  user.planned_duration = visit.remaining_s;
+  user.visit_end = visit.remaining_s;
+  const double think = rng.stationary(think_time_).remaining_s;
+  if (think >= user.visit_end) {
+    plan(u, user.visit_end, [this, u] { send(u, RequestType::logout); });
+  } else {
+    plan(u, think, [this, u] { send(u, RequestType::page); });
+  }
 }
 
 // A visit: log in, use the site for `session_duration`, log out.

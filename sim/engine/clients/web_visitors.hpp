@@ -22,7 +22,8 @@ class WebVisitors final : public ExchangeHandler {
   WebVisitors(World& world, Exchanges& exchanges, SessionTable& sessions, const SessionStore& store,
               const StoreHost& store_host);
 
-  // The first arrival (open) or the population's first logins over the ramp-up (closed).
+  // The first arrival (open) or the population's first logins over the ramp-up (closed); or,
+  // with clients.start: steady_state, the visits in progress at t = 0 (see start_steady()).
   void start();
 
   // Revokes each logged-in user with probability `fraction` (drawn from the revocation's own
@@ -66,6 +67,8 @@ class WebVisitors final : public ExchangeHandler {
   void schedule_arrival(double from);
   void on_arrival();
   void add_closed_user(double from);
+  void start_steady();
+  void join_visit_in_progress(std::uint32_t u, RandomStream& rng);
   void start_visit(std::uint32_t u);
   void end_visit(std::uint32_t u);
   void continue_visit(std::uint32_t u);
