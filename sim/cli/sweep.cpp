@@ -11,13 +11,13 @@
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
 #include "cli/progress.hpp"
+#include "cli/signals.hpp"
 #include "cli/sweep_launchers.hpp"
 #include "cli/sweep_merge.hpp"
 #include "cli/sweep_points.hpp"
 #include "cli/sweep_results.hpp"
 #include "cli/sweep_vary.hpp"
 #include "engine/runner.hpp"
-#include "scenario/loader.hpp"
 
 namespace statesim::cli {
 namespace {
@@ -50,17 +50,10 @@ std::string left_behind(const PlanFolder& folder, int finished_here, bool earlie
       earlier_results ? "were not touched: they still hold the earlier sweep's results" : "were not written");
 }
 
-// Plans, runs every point not finished yet (one after the other, each with `jobs` processes),
-// then merges.
-int sweep_here(const SweepOptions& options) {
-  check_output_dir(options.out_dir);
-  const SweepPlan plan = make_plan(request_of(options));
-  const PlanFolder folder(options.out_dir);
-  check_result_files(folder);
-  std::error_code error;
-  const bool earlier_results = std::filesystem::exists(folder.path("sweep.csv"), error);
-
-  // Every point is valid: from here on the folder is written.
+// Writes the plan, runs the points not finished yet one after the other (each with `jobs`
+// processes), then merges. Counts in `finished_here` the points it ran.
+int run_and_merge(const PlanFolder& folder, const SweepPlan& plan, const SweepOptions& options, int& finished_here) {
+  const InterruptRequests interrupts;
   write_plan_files(folder, plan);
   write_launchers(folder, plan, this_program());
   std::map<int, CsvRows> rows;
@@ -79,26 +72,39 @@ int sweep_here(const SweepOptions& options) {
   if (!skipped.empty())
     std::cerr << fmt::format("skipped {} of {} sweep points already done in {}: {}\n", skipped.size(),
                              plan.points.size(), folder.points(), number_ranges(skipped));
+  {
+    Progress progress(!options.quiet);
+    std::size_t runs_before = 0;
+    for (const SweepPoint* point : to_run) {
+      interrupts.stop_if_requested();
+      const std::string context =
+          fmt::format("sweep point {}/{} ({})", point->number, plan.points.size(), point_label(plan.keys, *point));
+      const auto update = [&](std::size_t done, std::size_t) { progress.update(runs_before + done, total_runs, context); };
+      rows.emplace(point->number, run_point(folder, plan.keys, *point, options.jobs, update));
+      runs_before += runs_of(*point);
+      ++finished_here;
+    }
+  }
+  interrupts.stop_if_requested();
+  return merge_points(folder, plan, std::move(rows), std::cout, std::cerr);
+}
 
+int sweep_here(const SweepOptions& options) {
+  check_output_dir(options.out_dir);
+  const SweepPlan plan = make_plan(request_of(options));
+  const PlanFolder folder(options.out_dir);
+  check_result_files(folder);
+  std::error_code error;
+  const bool earlier_results = std::filesystem::exists(folder.path("sweep.csv"), error);
+
+  // Every point is valid: from here on the folder is written.
   int finished_here = 0;
   try {
-    {
-      Progress progress(!options.quiet);
-      std::size_t runs_before = 0;
-      for (const SweepPoint* point : to_run) {
-        const std::string context =
-            fmt::format("sweep point {}/{} ({})", point->number, plan.points.size(), point_label(plan.keys, *point));
-        const auto update = [&](std::size_t done, std::size_t) { progress.update(runs_before + done, total_runs, context); };
-        rows.emplace(point->number, run_point(folder, plan.keys, *point, options.jobs, update));
-        runs_before += runs_of(*point);
-        ++finished_here;
-      }
-    }
-    const int status = merge_points(folder, plan, std::move(rows), std::cout, std::cerr);
+    const int status = run_and_merge(folder, plan, options, finished_here);
     if (status == 0 && options.plot) draw_charts(options.out_dir);
     return status;
   } catch (const engine::Interrupted& interrupted) {
-    std::cerr << fmt::format("\ninterrupted by {}: the point in progress was stopped. ",
+    std::cerr << fmt::format("\ninterrupted by {}: the runs in progress were stopped. ",
                              signal_name(interrupted.signal_number))
               << left_behind(folder, finished_here, earlier_results);
     return 128 + interrupted.signal_number;
@@ -140,6 +146,7 @@ int write_plan(const SweepOptions& options) {
 }
 
 int run_one_point(const SweepOptions& options) {
+  const InterruptRequests interrupts;  // a stop at any moment before the point's files says so
   const PlanFolder folder(options.run_point.at(0));
   const std::string& number_text = options.run_point.at(1);
   if (number_text.empty() || number_text.size() > 6 ||
@@ -154,6 +161,7 @@ int run_one_point(const SweepOptions& options) {
     return 0;
   }
   try {
+    interrupts.stop_if_requested();
     Progress progress(!options.quiet);
     run_point(folder, manifest.keys, point, options.jobs,
               [&](std::size_t done, std::size_t total) { progress.update(done, total, label); });

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -11,6 +10,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
+#include "cli/signals.hpp"
 #include "cli/sweep_launchers.hpp"
 #include "report/summary_fields.hpp"
 #include "report/text_format.hpp"
@@ -20,24 +20,6 @@ namespace statesim::cli {
 namespace {
 
 const char* const kResultFiles[] = {"sweep.csv", "sweep.yaml", "scenario.yaml"};
-
-// Holds SIGINT and SIGTERM while it lives: they are delivered when it ends.
-class SignalsHeld {
- public:
-  SignalsHeld() {
-    sigset_t held;
-    sigemptyset(&held);
-    sigaddset(&held, SIGINT);
-    sigaddset(&held, SIGTERM);
-    sigprocmask(SIG_BLOCK, &held, &previous_);
-  }
-  ~SignalsHeld() { sigprocmask(SIG_SETMASK, &previous_, nullptr); }
-  SignalsHeld(const SignalsHeld&) = delete;
-  SignalsHeld& operator=(const SignalsHeld&) = delete;
-
- private:
-  sigset_t previous_;
-};
 
 // Each file is written whole under a name of its own beside its target, then all are renamed.
 void write_result_set(const PlanFolder& folder, const std::vector<std::pair<std::string, std::string>>& files) {

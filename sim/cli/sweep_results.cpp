@@ -7,6 +7,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
+#include "cli/signals.hpp"
 #include "report/design_runs.hpp"
 #include "report/summary_fields.hpp"
 #include "report/text_format.hpp"
@@ -143,6 +144,7 @@ std::optional<CsvRows> finished_point(const PlanFolder& folder, const std::vecto
 CsvRows run_point(const PlanFolder& folder, const std::vector<std::string>& keys, const SweepPoint& point, int jobs,
                   const engine::ProgressCallback& progress) {
   CsvRows rows = point_rows(point, simulate_all(point.scenario, jobs, progress));
+  const SignalsHeld held;  // a point's two files are written together
   // The stale .key goes first: a .key on disk always belongs to the CSV beside it.
   const std::string key = folder.point_key(point.number);
   std::error_code error;
