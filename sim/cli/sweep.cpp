@@ -56,7 +56,7 @@ int run_and_merge(const PlanFolder& folder, const SweepPlan& plan, const SweepOp
   const InterruptRequests interrupts;
   write_plan_files(folder, plan);
   write_launchers(folder, plan, this_program());
-  std::map<int, CsvRows> rows;
+  std::map<int, PointResult> rows;
   std::vector<const SweepPoint*> to_run;
   std::vector<int> skipped;
   std::size_t total_runs = 0;

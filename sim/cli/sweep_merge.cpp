@@ -40,7 +40,8 @@ void write_result_set(const PlanFolder& folder, const std::vector<std::pair<std:
 }
 
 // One line per point and design: the varied values and the means of the main fields.
-void print_table(std::ostream& out, const std::vector<std::string>& keys, const std::vector<const CsvRows*>& points) {
+void print_table(std::ostream& out, const std::vector<std::string>& keys,
+                 const std::vector<const PointResult*>& points) {
   const std::vector<std::pair<std::string, std::string>> shown = {{"sessions_lost", "sessions lost"},
                                                                   {"forced_logouts", "forced logouts"},
                                                                   {"failed", "failed"},
@@ -56,9 +57,8 @@ void print_table(std::ostream& out, const std::vector<std::string>& keys, const 
   for (const auto& field : shown) titles.push_back(field.second);
   table.push_back(titles);
   const std::size_t text_columns = keys.size() + 2;
-  for (const CsvRows* rows : points) {
-    for (const auto& fields : *rows) {
-      if (fields[column("replication")] != "mean") continue;
+  for (const PointResult* point : points) {
+    for (const auto& fields : point->mean_rows) {
       std::vector<std::string> row(fields.begin(), fields.begin() + static_cast<long>(text_columns));
       for (const auto& field : shown) {
         const std::string& value = fields[column(field.first)];
@@ -121,7 +121,7 @@ void check_result_files(const PlanFolder& folder) {
   }
 }
 
-int merge_points(const PlanFolder& folder, const SweepPlan& plan, std::map<int, CsvRows> known, std::ostream& out,
+int merge_points(const PlanFolder& folder, const SweepPlan& plan, std::map<int, PointResult> known, std::ostream& out,
                  std::ostream& err) {
   std::map<std::string, std::vector<int>> missing_by_reason;
   std::vector<int> missing;
@@ -142,11 +142,11 @@ int merge_points(const PlanFolder& folder, const SweepPlan& plan, std::map<int, 
 
   check_result_files(folder);
   std::string sweep_csv = csv_line(sweep_header(plan.keys));
-  std::vector<const CsvRows*> in_order;
+  std::vector<const PointResult*> in_order;
   for (const SweepPoint& point : plan.points) {
-    const CsvRows& rows = known.at(point.number);
-    for (const auto& row : rows) sweep_csv += csv_line(row);
-    in_order.push_back(&rows);
+    const PointResult& result = known.at(point.number);
+    sweep_csv += result.rows;
+    in_order.push_back(&result);
   }
   write_result_set(folder, {{"sweep.csv", sweep_csv}, {"sweep.yaml", plan.description}, {"scenario.yaml", plan.base_resolved}});
 

@@ -23,7 +23,7 @@ void check_result_files(const PlanFolder& folder);
 // point number), the others are read from their files. Complete: writes the set, prints the
 // table to `out`, returns 0. Incomplete: prints the missing points and how to run them to
 // `err`, returns 1.
-int merge_points(const PlanFolder& folder, const SweepPlan& plan, std::map<int, CsvRows> known, std::ostream& out,
+int merge_points(const PlanFolder& folder, const SweepPlan& plan, std::map<int, PointResult> known, std::ostream& out,
                  std::ostream& err);
 
 // "1-4, 7, 9-10"

@@ -78,16 +78,16 @@ std::vector<std::string> sweep_header(const std::vector<std::string>& keys) {
   return header;
 }
 
-CsvRows point_rows(const SweepPoint& point, const std::vector<RunResult>& runs) {
+PointResult point_result(const SweepPoint& point, const std::vector<RunResult>& runs) {
   const auto& fields = summary_fields();
-  CsvRows rows;
+  PointResult result;
   for (const RunResult& run : runs) {
     std::vector<std::string> row = point_columns(point);
     row.push_back(run.summary.design);
     row.push_back(std::to_string(run.summary.replication));
     for (const SummaryField& field : fields) row.push_back(format_field_value(field, field.value(run.summary)));
     row.resize(row.size() + 2 * fields.size());
-    rows.push_back(std::move(row));
+    result.rows += csv_line(row);
   }
   for (const DesignRuns& design : group_by_design(runs)) {
     std::vector<std::string> row = point_columns(point);
@@ -100,20 +100,15 @@ CsvRows point_rows(const SweepPoint& point, const std::vector<RunResult>& runs) 
       row.push_back(format_field_statistic(fields[f], intervals[f].low));
       row.push_back(format_field_statistic(fields[f], intervals[f].high));
     }
-    rows.push_back(std::move(row));
+    result.rows += csv_line(row);
+    result.mean_rows.push_back(std::move(row));
   }
-  return rows;
+  return result;
 }
 
-std::string point_csv(const std::vector<std::string>& keys, const CsvRows& rows) {
-  std::string csv = csv_line(sweep_header(keys));
-  for (const auto& row : rows) csv += csv_line(row);
-  return csv;
-}
-
-std::optional<CsvRows> finished_point(const PlanFolder& folder, const std::vector<std::string>& keys,
-                                      const SweepPoint& point, std::string* why) {
-  const auto unfinished = [why](const char* reason) -> std::optional<CsvRows> {
+std::optional<PointResult> finished_point(const PlanFolder& folder, const std::vector<std::string>& keys,
+                                          const SweepPoint& point, std::string* why) {
+  const auto unfinished = [why](const char* reason) -> std::optional<PointResult> {
     if (why != nullptr) *why = reason;
     return std::nullopt;
   };
@@ -127,32 +122,34 @@ std::optional<CsvRows> finished_point(const PlanFolder& folder, const std::vecto
   if (csv->compare(0, header_line.size(), header_line) != 0 || csv->back() != '\n') return not_its_rows;
   const auto identities = expected_row_identities(point.scenario);
   const std::vector<std::string> prefix = point_columns(point);
-  CsvRows rows;
+  PointResult result;
+  std::size_t count = 0;
   std::vector<std::string> fields;
-  for (std::size_t start = header_line.size(); start < csv->size();) {
+  for (std::size_t start = header_line.size(); start < csv->size(); ++count) {
     const std::size_t end = csv->find('\n', start);
-    if (rows.size() == identities.size() || !read_csv_line(std::string_view(*csv).substr(start, end - start), fields) ||
-        !is_point_row(fields, header.size(), prefix, identities[rows.size()]))
+    if (count == identities.size() || !read_csv_line(std::string_view(*csv).substr(start, end - start), fields) ||
+        !is_point_row(fields, header.size(), prefix, identities[count]))
       return not_its_rows;
-    rows.push_back(fields);
+    result.rows += csv_line(fields);  // as the writer writes it, whatever quoting the file used
+    if (identities[count].second == "mean") result.mean_rows.push_back(fields);
     start = end + 1;
   }
-  if (rows.size() != identities.size()) return not_its_rows;
-  return rows;
+  if (count != identities.size()) return not_its_rows;
+  return result;
 }
 
-CsvRows run_point(const PlanFolder& folder, const std::vector<std::string>& keys, const SweepPoint& point, int jobs,
-                  const engine::ProgressCallback& progress) {
-  CsvRows rows = point_rows(point, simulate_all(point.scenario, jobs, progress));
+PointResult run_point(const PlanFolder& folder, const std::vector<std::string>& keys, const SweepPoint& point,
+                      int jobs, const engine::ProgressCallback& progress) {
+  PointResult result = point_result(point, simulate_all(point.scenario, jobs, progress));
   const SignalsHeld held;  // a point's two files are written together
   // The stale .key goes first: a .key on disk always belongs to the CSV beside it.
   const std::string key = folder.point_key(point.number);
   std::error_code error;
   std::filesystem::remove(key, error);
   if (error) throw std::runtime_error(fmt::format("cannot replace {}: {}", key, error.message()));
-  write_file_atomically(folder.point_csv(point.number), point_csv(keys, rows));
+  write_file_atomically(folder.point_csv(point.number), csv_line(sweep_header(keys)) + result.rows);
   write_file_atomically(key, point.resolved);
-  return rows;
+  return result;
 }
 
 }  // namespace statesim::cli

@@ -15,27 +15,28 @@
 
 namespace statesim::cli {
 
-// Rows of CSV fields.
-using CsvRows = std::vector<std::vector<std::string>>;
+// A point's results as sweep.csv holds them: its rows as CSV text, and its `mean` rows as
+// fields for the closing table (a sweep of many points keeps the text only).
+struct PointResult {
+  std::string rows;                                // one line per design and replication, then per design
+  std::vector<std::vector<std::string>> mean_rows;  // one per design
+};
 
 // point, the varied keys, design, replication, the summary fields, then a _ci95_low and
 // _ci95_high column for each.
 std::vector<std::string> sweep_header(const std::vector<std::string>& keys);
 
 // One row per design and replication (interval columns empty), then one `mean` row per design.
-CsvRows point_rows(const SweepPoint& point, const std::vector<RunResult>& runs);
+PointResult point_result(const SweepPoint& point, const std::vector<RunResult>& runs);
 
-// The CSV file of a point: the header, then its rows.
-std::string point_csv(const std::vector<std::string>& keys, const CsvRows& rows);
-
-// The rows of a finished point, or nullopt when it must run; `why` (when given) then says why.
-std::optional<CsvRows> finished_point(const PlanFolder& folder, const std::vector<std::string>& keys,
-                                      const SweepPoint& point, std::string* why = nullptr);
+// The results of a finished point, or nullopt when it must run; `why` (when given) then says why.
+std::optional<PointResult> finished_point(const PlanFolder& folder, const std::vector<std::string>& keys,
+                                          const SweepPoint& point, std::string* why = nullptr);
 
 // Runs every design and replication of the point (`jobs` processes at a time), then writes its
 // CSV and .key. Throws what the runs throw (engine::RunFailure, engine::Interrupted) before
 // writing anything.
-CsvRows run_point(const PlanFolder& folder, const std::vector<std::string>& keys, const SweepPoint& point, int jobs,
-                  const engine::ProgressCallback& progress);
+PointResult run_point(const PlanFolder& folder, const std::vector<std::string>& keys, const SweepPoint& point,
+                      int jobs, const engine::ProgressCallback& progress);
 
 }  // namespace statesim::cli

@@ -93,8 +93,11 @@ checks.check(done.returncode == 0 and "sessions lost" in done.stdout, f"--merge 
 checks.check((plan / "sweep.csv").read_bytes() == reference, "the merged sweep.csv is the local sweep's, byte for byte")
 checks.check((plan / "scenario.yaml").read_text() == (local / "scenario.yaml").read_text() and
              (plan / "sweep.yaml").is_file(), "the merge writes scenario.yaml and sweep.yaml with sweep.csv")
-done = sweep("--merge", plan)
+done = sweep("--merge", plan, "--plot")
 checks.check(done.returncode == 0 and (plan / "sweep.csv").read_bytes() == reference, "merging again changes nothing")
+if Path("/usr/bin/python3").is_file():
+    chart = plan / "plots" / "sweep-sessions_lost.png"
+    checks.check(chart.is_file() and chart.stat().st_size > 1000, "--merge --plot draws the sweep's charts")
 
 # Writing the same plan again keeps every finished point.
 done = sweep(scenario, *COMMON, "--plan", plan)
