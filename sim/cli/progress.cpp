@@ -18,10 +18,11 @@ void Progress::update(std::size_t done, std::size_t total, const std::string& co
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   if (elapsed < 1.0) return;
   const std::string left =
-      done > 0 ? fmt::format("about {:.0f}s left", elapsed * static_cast<double>(total - done) / static_cast<double>(done))
+      done > 0 ? fmt::format("about {:.0f}s left",
+                             elapsed * static_cast<double>(total - done) / static_cast<double>(done))
                : "estimating the time left";
-  std::cerr << fmt::format("\r\033[K{}{}runs {}/{}  elapsed {:.0f}s  {}", context, context.empty() ? "" : "  ", done,
-                           total, elapsed, left)
+  std::cerr << fmt::format("\r\033[K{}{}runs {}/{}  elapsed {:.0f}s  {}", context,
+                           context.empty() ? "" : "  ", done, total, elapsed, left)
             << std::flush;
   shown_ = true;
 }

@@ -31,7 +31,8 @@ class InterruptRequests {
   void stop_if_requested() const;
 
  private:
-  struct sigaction old_int_ {}, old_term_ {};
+  struct sigaction old_int_ {
+  }, old_term_{};
 };
 
 }  // namespace statesim::cli

@@ -25,8 +25,10 @@ namespace {
 const char* signal_name(int signal_number) { return signal_number == SIGINT ? "SIGINT" : "SIGTERM"; }
 
 SweepRequest request_of(const SweepOptions& options) {
-  if (options.scenario_path.empty()) throw UsageError("sweep: a scenario FILE is needed with --out and --plan");
-  if (options.vary.empty()) throw UsageError("sweep: at least one --vary KEY=V1,V2,... is needed with --out and --plan");
+  if (options.scenario_path.empty())
+    throw UsageError("sweep: a scenario FILE is needed with --out and --plan");
+  if (options.vary.empty())
+    throw UsageError("sweep: at least one --vary KEY=V1,V2,... is needed with --out and --plan");
   SweepRequest request;
   request.scenario_path = options.scenario_path;
   request.vary = options.vary;
@@ -44,15 +46,18 @@ std::size_t runs_of(const SweepPoint& point) {
 // What a local sweep that stopped early leaves in its folder, said exactly.
 std::string left_behind(const PlanFolder& folder, int finished_here, bool earlier_results) {
   return fmt::format(
-      "{} holds this sweep's plan (points/manifest.csv, points/*.yaml, slurm.sbatch, jobs.txt) and the {} point(s) "
-      "this run finished; sweep.csv, sweep.yaml and scenario.yaml {}. Run the same command again to resume.\n",
+      "{} holds this sweep's plan (points/manifest.csv, points/*.yaml, slurm.sbatch, jobs.txt) and the {} "
+      "point(s) "
+      "this run finished; sweep.csv, sweep.yaml and scenario.yaml {}. Run the same command again to "
+      "resume.\n",
       folder.dir(), finished_here,
       earlier_results ? "were not touched: they still hold the earlier sweep's results" : "were not written");
 }
 
 // Writes the plan, runs the points not finished yet one after the other (each with `jobs`
 // processes), then merges. Counts in `finished_here` the points it ran.
-int run_and_merge(const PlanFolder& folder, const SweepPlan& plan, const SweepOptions& options, int& finished_here) {
+int run_and_merge(const PlanFolder& folder, const SweepPlan& plan, const SweepOptions& options,
+                  int& finished_here) {
   const InterruptRequests interrupts;
   write_plan_files(folder, plan);
   write_launchers(folder, plan, this_program());
@@ -77,9 +82,11 @@ int run_and_merge(const PlanFolder& folder, const SweepPlan& plan, const SweepOp
     std::size_t runs_before = 0;
     for (const SweepPoint* point : to_run) {
       interrupts.stop_if_requested();
-      const std::string context =
-          fmt::format("sweep point {}/{} ({})", point->number, plan.points.size(), point_label(plan.keys, *point));
-      const auto update = [&](std::size_t done, std::size_t) { progress.update(runs_before + done, total_runs, context); };
+      const std::string context = fmt::format("sweep point {}/{} ({})", point->number, plan.points.size(),
+                                              point_label(plan.keys, *point));
+      const auto update = [&](std::size_t done, std::size_t) {
+        progress.update(runs_before + done, total_runs, context);
+      };
       rows.emplace(point->number, run_point(folder, plan.keys, *point, options.jobs, update));
       runs_before += runs_of(*point);
       ++finished_here;
@@ -127,10 +134,11 @@ int write_plan(const SweepOptions& options) {
   for (const SweepPoint& point : plan.points)
     if (finished_point(folder, plan.keys, point)) ++done;
 
-  const int tasks = (static_cast<int>(plan.points.size()) + plan.layout.points_per_task - 1) / plan.layout.points_per_task;
-  std::cout << fmt::format("statesim sweep: plan of {}: {} point(s), {} design(s), {} replication(s) each, in {}\n",
-                           plan.base.name, plan.points.size(), plan.base.designs.size(), plan.base.replications,
-                           folder.dir());
+  const int tasks =
+      (static_cast<int>(plan.points.size()) + plan.layout.points_per_task - 1) / plan.layout.points_per_task;
+  std::cout << fmt::format(
+      "statesim sweep: plan of {}: {} point(s), {} design(s), {} replication(s) each, in {}\n",
+      plan.base.name, plan.points.size(), plan.base.designs.size(), plan.base.replications, folder.dir());
   if (done > 0) std::cout << fmt::format("{} point(s) are already done there and will not run again\n", done);
   std::cout << fmt::format(
       "Slurm job array: {} task(s) of {} point(s), at most {} at once; each asks for 1 core and {} MiB "
@@ -140,8 +148,9 @@ int write_plan(const SweepOptions& options) {
       "  with parallel:   parallel < {}   (--sshloginfile FILE: over several machines)\n"
       "  here, one point: statesim sweep --run-point {} K\n"
       "then merge them:   statesim sweep --merge {}\n",
-      tasks, plan.layout.points_per_task, plan.layout.array_limit, task_memory_mib(plan), submit_command(folder),
-      shell_quoted(folder.path("jobs.txt")), shell_quoted(folder.dir()), shell_quoted(folder.dir()));
+      tasks, plan.layout.points_per_task, plan.layout.array_limit, task_memory_mib(plan),
+      submit_command(folder), shell_quoted(folder.path("jobs.txt")), shell_quoted(folder.dir()),
+      shell_quoted(folder.dir()));
   return 0;
 }
 
@@ -151,11 +160,13 @@ int run_one_point(const SweepOptions& options) {
   const std::string& number_text = options.run_point.at(1);
   if (number_text.empty() || number_text.size() > 6 ||
       number_text.find_first_not_of("0123456789") != std::string::npos)
-    throw UsageError(fmt::format("--run-point {} {}: K is a point number, 1 or more", folder.dir(), number_text));
+    throw UsageError(
+        fmt::format("--run-point {} {}: K is a point number, 1 or more", folder.dir(), number_text));
   const int number = std::stoi(number_text);
   const Manifest manifest = read_manifest(folder);
   const SweepPoint point = read_point(folder, manifest, number);
-  const std::string label = fmt::format("point {} ({}) of {}", number, point_label(manifest.keys, point), folder.dir());
+  const std::string label =
+      fmt::format("point {} ({}) of {}", number, point_label(manifest.keys, point), folder.dir());
   if (finished_point(folder, manifest.keys, point)) {
     std::cout << fmt::format("{}: already done: {}\n", label, folder.point_csv(number));
     return 0;
@@ -206,19 +217,31 @@ CLI::App* add_sweep_command(CLI::App& app, SweepOptions& options, int default_jo
       ->check(CLI::Range(1, 1024));
   sweep->add_flag("--quiet", options.quiet, "No progress line");
   sweep->add_flag("--plot", options.plot, "Draw PNG charts into DIR/plots once sweep.csv is complete");
-  auto* out = sweep->add_option("--out", options.out_dir,
-                                "Run every point here and write DIR/sweep.csv (an earlier sweep there resumes)");
-  auto* plan = sweep->add_option("--plan", options.plan_dir,
-                                 "Only write the plan into DIR: each point's scenario, slurm.sbatch and jobs.txt");
+  auto* out =
+      sweep
+          ->add_option("--out", options.out_dir,
+                       "Run every point here and write DIR/sweep.csv (an earlier sweep there resumes)")
+          ->type_name("DIR");
+  auto* plan =
+      sweep
+          ->add_option("--plan", options.plan_dir,
+                       "Only write the plan into DIR: each point's scenario, slurm.sbatch and jobs.txt")
+          ->type_name("DIR");
   auto* run_point = sweep->add_option("--run-point", options.run_point, "Run point K of the plan in DIR")
                         ->expected(2)
                         ->type_name("DIR K");
-  auto* merge = sweep->add_option("--merge", options.merge_dir,
-                                  "Gather the finished points of the plan in DIR into DIR/sweep.csv");
-  sweep->add_option("--points-per-task", options.points_per_task,
-                    "Points run by each task of the Slurm job array (default: 1, or more to stay within 1000 tasks)")
+  auto* merge = sweep
+                    ->add_option("--merge", options.merge_dir,
+                                 "Gather the finished points of the plan in DIR into DIR/sweep.csv")
+                    ->type_name("DIR");
+  sweep
+      ->add_option(
+          "--points-per-task", options.points_per_task,
+          "Points run by each task of the Slurm job array (default: 1, or more to stay within 1000 tasks)")
       ->check(CLI::Range(1, static_cast<int>(kMaxSweepPoints)));
-  sweep->add_option("--array-limit", options.array_limit, "Tasks of the job array running at once (default: 100)")
+  sweep
+      ->add_option("--array-limit", options.array_limit,
+                   "Tasks of the job array running at once (default: 100)")
       ->check(CLI::Range(1, kMaxArrayLimit));
   out->excludes(plan)->excludes(run_point)->excludes(merge);
   plan->excludes(run_point)->excludes(merge);
@@ -229,11 +252,13 @@ CLI::App* add_sweep_command(CLI::App& app, SweepOptions& options, int default_jo
 int sweep_command(const SweepOptions& options) {
   if (!options.out_dir.empty()) return sweep_here(options);
   if (!options.plan_dir.empty()) return write_plan(options);
-  const bool other_sweep = !options.scenario_path.empty() || !options.vary.empty() || options.seed ||
-                           options.replications;
+  const bool other_sweep =
+      !options.scenario_path.empty() || !options.vary.empty() || options.seed || options.replications;
   if (!options.run_point.empty() || !options.merge_dir.empty()) {
     if (other_sweep)
-      throw UsageError("sweep: --run-point and --merge take no FILE, --vary, --seed or --replications: the plan holds them");
+      throw UsageError(
+          "sweep: --run-point and --merge take no FILE, --vary, --seed or --replications: the plan holds "
+          "them");
     return options.run_point.empty() ? merge(options) : run_one_point(options);
   }
   throw UsageError(

@@ -35,7 +35,7 @@ struct SweepOptions {
   std::string plan_dir;                // write the plan only
   std::vector<std::string> run_point;  // DIR K
   std::string merge_dir;
-  int points_per_task = 0;             // 0: as few as keep the job array within 1000 tasks
+  int points_per_task = 0;  // 0: as few as keep the job array within 1000 tasks
   int array_limit = 100;
 };
 

@@ -15,8 +15,8 @@ namespace statesim::cli {
 namespace {
 
 constexpr double kMiB = 1024.0 * 1024.0;
-constexpr double kMemoryMargin = 1.25;       // for what the estimate leaves out
-constexpr long long kMemoryStepMiB = 64;     // --mem is rounded up to a multiple of this
+constexpr double kMemoryMargin = 1.25;          // for what the estimate leaves out
+constexpr long long kMemoryStepMiB = 64;        // --mem is rounded up to a multiple of this
 constexpr long long kMaxMemoryMiB = 1LL << 30;  // a petabyte: no node has it, Slurm says so
 
 bool plain_shell_word(std::string_view text) {
@@ -65,7 +65,8 @@ std::string slurm_script(const SweepPlan& plan, long long memory_mib, const std:
   script += fmt::format("#SBATCH --array=0-{}%{}\n", tasks - 1, layout.array_limit);
   script += "#SBATCH --ntasks=1\n#SBATCH --cpus-per-task=1\n";
   script += fmt::format("#SBATCH --mem={}M\n", memory_mib);
-  script += "#SBATCH --output=logs/task-%a.out\n#SBATCH --error=logs/task-%a.err\n#SBATCH --open-mode=append\n";
+  script +=
+      "#SBATCH --output=logs/task-%a.out\n#SBATCH --error=logs/task-%a.err\n#SBATCH --open-mode=append\n";
   script += "set -u\n";
   script += "statesim=${STATESIM:-" + shell_quoted(statesim) + "}\n";
   script += fmt::format("points_per_task={}\npoint_count={}\n", layout.points_per_task, plan.points.size());
@@ -80,7 +81,8 @@ std::string slurm_script(const SweepPlan& plan, long long memory_mib, const std:
       "if [ \"$last\" -gt \"$point_count\" ]; then last=$point_count; fi\n"
       "status=0\n"
       "for (( point = first; point <= last; point++ )); do\n"
-      "  echo \"$(date -u '+%Y-%m-%dT%H:%M:%SZ') $(hostname): job ${SLURM_ARRAY_JOB_ID:-?}_${SLURM_ARRAY_TASK_ID}, "
+      "  echo \"$(date -u '+%Y-%m-%dT%H:%M:%SZ') $(hostname): job "
+      "${SLURM_ARRAY_JOB_ID:-?}_${SLURM_ARRAY_TASK_ID}, "
       "point $point\"\n"
       "  \"$statesim\" sweep --run-point . \"$point\" --jobs 1 --quiet || status=$?\n"
       "done\n"
@@ -92,8 +94,8 @@ std::string jobs_list(const PlanFolder& folder, const SweepPlan& plan, const std
   const std::string dir = std::filesystem::absolute(folder.dir()).lexically_normal().string();
   std::string jobs;
   for (const SweepPoint& point : plan.points)
-    jobs += fmt::format("{} sweep --run-point {} {} --jobs 1 --quiet\n", shell_quoted(statesim), shell_quoted(dir),
-                        point.number);
+    jobs += fmt::format("{} sweep --run-point {} {} --jobs 1 --quiet\n", shell_quoted(statesim),
+                        shell_quoted(dir), point.number);
   return jobs;
 }
 
@@ -101,9 +103,11 @@ std::string jobs_list(const PlanFolder& folder, const SweepPlan& plan, const std
 
 long long task_memory_mib(const SweepPlan& plan) {
   double bytes = 0;
-  for (const SweepPoint& point : plan.points) bytes = std::max(bytes, estimate_memory(point.scenario).peak_bytes(1));
+  for (const SweepPoint& point : plan.points)
+    bytes = std::max(bytes, estimate_memory(point.scenario).peak_bytes(1));
   const double mib = std::ceil(bytes * kMemoryMargin / kMiB / kMemoryStepMiB) * kMemoryStepMiB;
-  return std::isfinite(mib) && mib < static_cast<double>(kMaxMemoryMiB) ? static_cast<long long>(mib) : kMaxMemoryMiB;
+  return std::isfinite(mib) && mib < static_cast<double>(kMaxMemoryMiB) ? static_cast<long long>(mib)
+                                                                        : kMaxMemoryMiB;
 }
 
 void write_launchers(const PlanFolder& folder, const SweepPlan& plan, const std::string& statesim) {

@@ -22,7 +22,8 @@ namespace {
 const char* const kResultFiles[] = {"sweep.csv", "sweep.yaml", "scenario.yaml"};
 
 // Each file is written whole under a name of its own beside its target, then all are renamed.
-void write_result_set(const PlanFolder& folder, const std::vector<std::pair<std::string, std::string>>& files) {
+void write_result_set(const PlanFolder& folder,
+                      const std::vector<std::pair<std::string, std::string>>& files) {
   std::vector<std::pair<std::string, std::string>> staged;  // (staged path, target path)
   try {
     for (const auto& [name, content] : files) {
@@ -83,12 +84,13 @@ void print_table(std::ostream& out, const std::vector<std::string>& keys,
 }
 
 void print_missing(std::ostream& err, const PlanFolder& folder, const SweepPlan& plan,
-                   const std::map<std::string, std::vector<int>>& missing_by_reason, const std::vector<int>& missing) {
+                   const std::map<std::string, std::vector<int>>& missing_by_reason,
+                   const std::vector<int>& missing) {
   std::vector<std::string> reasons;
   for (const auto& [reason, numbers] : missing_by_reason)
     reasons.push_back(fmt::format("{} ({})", number_ranges(numbers), reason));
-  err << fmt::format("statesim sweep: {} of {} point(s) of {} are missing: {}\n", missing.size(), plan.points.size(),
-                     folder.dir(), join_names(reasons));
+  err << fmt::format("statesim sweep: {} of {} point(s) of {} are missing: {}\n", missing.size(),
+                     plan.points.size(), folder.dir(), join_names(reasons));
   err << fmt::format(
       "{} was not written. Run the missing points, then merge again:\n"
       "  on Slurm:        {}\n"
@@ -121,8 +123,8 @@ void check_result_files(const PlanFolder& folder) {
   }
 }
 
-int merge_points(const PlanFolder& folder, const SweepPlan& plan, std::map<int, PointResult> known, std::ostream& out,
-                 std::ostream& err) {
+int merge_points(const PlanFolder& folder, const SweepPlan& plan, std::map<int, PointResult> known,
+                 std::ostream& out, std::ostream& err) {
   std::map<std::string, std::vector<int>> missing_by_reason;
   std::vector<int> missing;
   for (const SweepPoint& point : plan.points) {
@@ -148,10 +150,12 @@ int merge_points(const PlanFolder& folder, const SweepPlan& plan, std::map<int, 
     sweep_csv += result.rows;
     in_order.push_back(&result);
   }
-  write_result_set(folder, {{"sweep.csv", sweep_csv}, {"sweep.yaml", plan.description}, {"scenario.yaml", plan.base_resolved}});
+  write_result_set(
+      folder,
+      {{"sweep.csv", sweep_csv}, {"sweep.yaml", plan.description}, {"scenario.yaml", plan.base_resolved}});
 
-  out << fmt::format("statesim sweep: {}, {} point(s), {} design(s), {} replication(s) each\n", plan.base.name,
-                     plan.points.size(), plan.base.designs.size(), plan.base.replications);
+  out << fmt::format("statesim sweep: {}, {} point(s), {} design(s), {} replication(s) each\n",
+                     plan.base.name, plan.points.size(), plan.base.designs.size(), plan.base.replications);
   print_table(out, plan.keys, in_order);
   out << fmt::format("results: {}\n", folder.path("sweep.csv")) << std::flush;
   return 0;

@@ -23,8 +23,8 @@ void check_result_files(const PlanFolder& folder);
 // point number), the others are read from their files. Complete: writes the set, prints the
 // table to `out`, returns 0. Incomplete: prints the missing points and how to run them to
 // `err`, returns 1.
-int merge_points(const PlanFolder& folder, const SweepPlan& plan, std::map<int, PointResult> known, std::ostream& out,
-                 std::ostream& err);
+int merge_points(const PlanFolder& folder, const SweepPlan& plan, std::map<int, PointResult> known,
+                 std::ostream& out, std::ostream& err);
 
 // "1-4, 7, 9-10"
 std::string number_ranges(const std::vector<int>& numbers);

@@ -2,9 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -64,7 +64,8 @@ Scenario load_resolved(const std::string& path, std::string& text) {
 
 // A whole number in [1, max] written by sweep.yaml's writer, or 0.
 int small_whole_number(const yaml_tree::Node* node, int max) {
-  if (node == nullptr || node->kind != yaml_tree::Node::Kind::scalar || node->text.empty() || node->text.size() > 9)
+  if (node == nullptr || node->kind != yaml_tree::Node::Kind::scalar || node->text.empty() ||
+      node->text.size() > 9)
     return 0;
   for (const char c : node->text)
     if (c < '0' || c > '9') return 0;
@@ -78,11 +79,13 @@ TaskLayout read_layout(const std::string& path, const std::string& text) {
   try {
     root = yaml_tree::read_document(text);
   } catch (const yaml_tree::TreeError& error) {
-    throw UsageError(fmt::format("{}:{}:{}: {}", path, error.position.line, error.position.column, error.what()));
+    throw UsageError(
+        fmt::format("{}:{}:{}: {}", path, error.position.line, error.position.column, error.what()));
   }
   const yaml_tree::Node* tasks = root.find("tasks");
   TaskLayout layout;
-  layout.points_per_task = small_whole_number(tasks ? tasks->find("points_per_task") : nullptr, kMaxSweepPoints);
+  layout.points_per_task =
+      small_whole_number(tasks ? tasks->find("points_per_task") : nullptr, kMaxSweepPoints);
   layout.array_limit = small_whole_number(tasks ? tasks->find("array_limit") : nullptr, kMaxArrayLimit);
   if (layout.points_per_task == 0 || layout.array_limit == 0)
     throw UsageError(fmt::format("{}: tasks: expected points_per_task (1..{}) and array_limit (1..{})", path,
@@ -94,8 +97,9 @@ TaskLayout read_layout(const std::string& path, const std::string& text) {
 
 TaskLayout task_layout(int point_count, int points_per_task, int array_limit) {
   TaskLayout layout;
-  layout.points_per_task =
-      points_per_task > 0 ? points_per_task : std::max(1, (point_count + kMaxArrayTasks - 1) / kMaxArrayTasks);
+  layout.points_per_task = points_per_task > 0
+                               ? points_per_task
+                               : std::max(1, (point_count + kMaxArrayTasks - 1) / kMaxArrayTasks);
   layout.array_limit = array_limit;
   return layout;
 }
@@ -128,7 +132,9 @@ std::optional<std::string> read_plan_file(const std::string& path) {
 
 std::string PlanFolder::point_scenario_name(int number) { return fmt::format("point-{:03d}.yaml", number); }
 
-std::string PlanFolder::point_stem(int number) const { return fmt::format("{}/points/point-{:03d}", dir_, number); }
+std::string PlanFolder::point_stem(int number) const {
+  return fmt::format("{}/points/point-{:03d}", dir_, number);
+}
 
 std::string point_label(const std::vector<std::string>& keys, const SweepPoint& point) {
   std::vector<std::string> parts;
@@ -139,7 +145,8 @@ std::string point_label(const std::vector<std::string>& keys, const SweepPoint& 
 
 void write_plan_files(const PlanFolder& folder, const SweepPlan& plan) {
   std::filesystem::create_directories(folder.points());
-  for (const SweepPoint& point : plan.points) write_if_changed(folder.point_scenario(point.number), point.resolved);
+  for (const SweepPoint& point : plan.points)
+    write_if_changed(folder.point_scenario(point.number), point.resolved);
   write_if_changed(folder.path("points/base.yaml"), plan.base_resolved);
   write_if_changed(folder.path("points/sweep.yaml"), plan.description);
   // The manifest last: a folder with a manifest has every file it names.
@@ -150,13 +157,15 @@ Manifest read_manifest(const PlanFolder& folder) {
   const std::string path = folder.manifest();
   const auto text = read_plan_file(path);
   if (!text)
-    throw UsageError(fmt::format("{}: cannot read: {} (a sweep plan folder is written by `statesim sweep FILE "
-                                 "--vary ... --plan DIR` or `--out DIR`)",
-                                 path, std::strerror(errno)));
+    throw UsageError(
+        fmt::format("{}: cannot read: {} (a sweep plan folder is written by `statesim sweep FILE "
+                    "--vary ... --plan DIR` or `--out DIR`)",
+                    path, std::strerror(errno)));
   const auto bad = [&path](std::size_t line, const std::string& why) {
     return UsageError(fmt::format("{}:{}: {}", path, line, why));
   };
-  if (text->empty() || text->back() != '\n') throw bad(1, "not a sweep manifest: empty, or the last line is cut");
+  if (text->empty() || text->back() != '\n')
+    throw bad(1, "not a sweep manifest: empty, or the last line is cut");
   Manifest manifest;
   std::vector<std::string> fields;
   std::size_t line_number = 0;
@@ -178,14 +187,17 @@ Manifest read_manifest(const PlanFolder& folder) {
       continue;
     }
     const int number = static_cast<int>(line_number - 1);
-    if (number > static_cast<int>(kMaxSweepPoints)) throw bad(line_number, fmt::format("more than {} points", kMaxSweepPoints));
+    if (number > static_cast<int>(kMaxSweepPoints))
+      throw bad(line_number, fmt::format("more than {} points", kMaxSweepPoints));
     if (fields.size() != columns)
-      throw bad(line_number, fmt::format("expected {} fields like the header, got {}", columns, fields.size()));
+      throw bad(line_number,
+                fmt::format("expected {} fields like the header, got {}", columns, fields.size()));
     if (fields.front() != std::to_string(number))
       throw bad(line_number, fmt::format("expected point {}, got {}", number, quote_value(fields.front())));
     if (fields.back() != PlanFolder::point_scenario_name(number))
-      throw bad(line_number, fmt::format("expected the scenario {}, got {}",
-                                         PlanFolder::point_scenario_name(number), quote_value(fields.back())));
+      throw bad(line_number,
+                fmt::format("expected the scenario {}, got {}", PlanFolder::point_scenario_name(number),
+                            quote_value(fields.back())));
     manifest.values.emplace_back(fields.begin() + 1, fields.end() - 1);
   }
   if (manifest.values.empty()) throw bad(line_number, "the manifest names no point");

@@ -44,9 +44,9 @@ struct SweepPoint {
 struct SweepPlan {
   std::vector<std::string> keys;  // the varied key paths, in --vary order
   std::vector<SweepPoint> points;
-  Scenario base;                  // the scenario file with --seed and --replications applied
-  std::string base_resolved;      // resolved_yaml(base)
-  std::string description;        // sweep.yaml, which records the layout too
+  Scenario base;              // the scenario file with --seed and --replications applied
+  std::string base_resolved;  // resolved_yaml(base)
+  std::string description;    // sweep.yaml, which records the layout too
   TaskLayout layout;
 };
 

@@ -105,8 +105,8 @@ std::vector<SweepPoint> build_points(const std::vector<VaryOption>& options, con
     try {
       point.scenario = loader.load(chosen_options, chosen_values);
     } catch (const ScenarioError& error) {
-      throw UsageError(
-          fmt::format("sweep point {} ({}): {}", point.number, label_of(options, choice), loader.message(error)));
+      throw UsageError(fmt::format("sweep point {} ({}): {}", point.number, label_of(options, choice),
+                                   loader.message(error)));
     }
     point.resolved = resolved_yaml(point.scenario);
     points.push_back(std::move(point));
@@ -123,7 +123,8 @@ void warn_about_identical_points(const SweepPlan& plan) {
     const SweepPoint& first = plan.points[found->second];
     const SweepPoint& second = plan.points[b];
     std::cerr << fmt::format(
-        "warning: sweep points {} ({}) and {} ({}) are the same scenario: does every design set the varied key "
+        "warning: sweep points {} ({}) and {} ({}) are the same scenario: does every design set the varied "
+        "key "
         "itself?\n",
         first.number, point_label(plan.keys, first), second.number, point_label(plan.keys, second));
     return;
@@ -139,14 +140,15 @@ Node read_scenario_tree(const std::string& path) {
   try {
     return yaml_tree::read_document(text.str());
   } catch (const yaml_tree::TreeError& error) {
-    throw ScenarioError(fmt::format("{}:{}:{}: {}", path, error.position.line, error.position.column, error.what()));
+    throw ScenarioError(
+        fmt::format("{}:{}:{}: {}", path, error.position.line, error.position.column, error.what()));
   }
 }
 
 // sweep.yaml: each value as it was given, which reads back as the value it was read as, since
 // it was read as the value of a one-line `value: TEXT`.
-std::string sweep_yaml(const SweepRequest& request, const std::vector<VaryOption>& options, std::size_t point_count,
-                       const TaskLayout& layout, const std::string& base_resolved) {
+std::string sweep_yaml(const SweepRequest& request, const std::vector<VaryOption>& options,
+                       std::size_t point_count, const TaskLayout& layout, const std::string& base_resolved) {
   std::string out =
       "# statesim sweep: every point is `base` with one value of each `vary` key set (the first key\n"
       "# outermost); the results are in sweep.csv, one file per point in points/.\n";
@@ -158,8 +160,9 @@ std::string sweep_yaml(const SweepRequest& request, const std::vector<VaryOption
     for (const VaryValue& value : option.values) out += "      - " + value.written + "\n";
   }
   out += fmt::format("points: {}\n", point_count);
-  out += fmt::format("tasks:                 # the job array of slurm.sbatch\n  points_per_task: {}\n  array_limit: {}\n",
-                     layout.points_per_task, layout.array_limit);
+  out += fmt::format(
+      "tasks:                 # the job array of slurm.sbatch\n  points_per_task: {}\n  array_limit: {}\n",
+      layout.points_per_task, layout.array_limit);
   out += "base:\n";
   std::size_t start = 0;
   while (start < base_resolved.size()) {
@@ -194,7 +197,8 @@ SweepPlan make_plan(const SweepRequest& request) {
 
   for (const VaryOption& option : options) plan.keys.push_back(option.key_path);
   plan.points = build_points(options, loader);
-  plan.layout = task_layout(static_cast<int>(plan.points.size()), request.points_per_task, request.array_limit);
+  plan.layout =
+      task_layout(static_cast<int>(plan.points.size()), request.points_per_task, request.array_limit);
   plan.description = sweep_yaml(request, options, plan.points.size(), plan.layout, plan.base_resolved);
   warn_about_identical_points(plan);
   return plan;

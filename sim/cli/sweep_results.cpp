@@ -47,7 +47,8 @@ std::vector<std::pair<std::string, std::string>> expected_row_identities(const S
 
 // Whether `fields` is the row of `point` for (design, replication), with numbers where the
 // writers put numbers and empty interval columns in a replication's row.
-bool is_point_row(const std::vector<std::string>& fields, std::size_t columns, const std::vector<std::string>& prefix,
+bool is_point_row(const std::vector<std::string>& fields, std::size_t columns,
+                  const std::vector<std::string>& prefix,
                   const std::pair<std::string, std::string>& identity) {
   if (fields.size() != columns) return false;
   for (std::size_t i = 0; i < prefix.size(); ++i)
@@ -85,7 +86,8 @@ PointResult point_result(const SweepPoint& point, const std::vector<RunResult>& 
     std::vector<std::string> row = point_columns(point);
     row.push_back(run.summary.design);
     row.push_back(std::to_string(run.summary.replication));
-    for (const SummaryField& field : fields) row.push_back(format_field_value(field, field.value(run.summary)));
+    for (const SummaryField& field : fields)
+      row.push_back(format_field_value(field, field.value(run.summary)));
     row.resize(row.size() + 2 * fields.size());
     result.rows += csv_line(row);
   }
@@ -95,7 +97,8 @@ PointResult point_result(const SweepPoint& point, const std::vector<RunResult>& 
     row.emplace_back("mean");
     std::vector<FieldInterval> intervals;
     for (const SummaryField& field : fields) intervals.push_back(field_interval(design, field));
-    for (std::size_t f = 0; f < fields.size(); ++f) row.push_back(format_field_statistic(fields[f], intervals[f].mean));
+    for (std::size_t f = 0; f < fields.size(); ++f)
+      row.push_back(format_field_statistic(fields[f], intervals[f].mean));
     for (std::size_t f = 0; f < fields.size(); ++f) {
       row.push_back(format_field_statistic(fields[f], intervals[f].low));
       row.push_back(format_field_statistic(fields[f], intervals[f].high));
@@ -127,7 +130,8 @@ std::optional<PointResult> finished_point(const PlanFolder& folder, const std::v
   std::vector<std::string> fields;
   for (std::size_t start = header_line.size(); start < csv->size(); ++count) {
     const std::size_t end = csv->find('\n', start);
-    if (count == identities.size() || !read_csv_line(std::string_view(*csv).substr(start, end - start), fields) ||
+    if (count == identities.size() ||
+        !read_csv_line(std::string_view(*csv).substr(start, end - start), fields) ||
         !is_point_row(fields, header.size(), prefix, identities[count]))
       return not_its_rows;
     result.rows += csv_line(fields);  // as the writer writes it, whatever quoting the file used

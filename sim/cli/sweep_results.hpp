@@ -18,7 +18,7 @@ namespace statesim::cli {
 // A point's results as sweep.csv holds them: its rows as CSV text, and its `mean` rows as
 // fields for the closing table (a sweep of many points keeps the text only).
 struct PointResult {
-  std::string rows;                                // one line per design and replication, then per design
+  std::string rows;                                 // one line per design and replication, then per design
   std::vector<std::vector<std::string>> mean_rows;  // one per design
 };
 

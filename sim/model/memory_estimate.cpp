@@ -15,7 +15,8 @@ constexpr double kMiB = 1024.0 * 1024.0;
 constexpr double kProcessBytes = 40 * kMiB;  // the binary, SimGrid and the scenario
 constexpr double kBytesPerUser = 320;        // about 220 measured, plus the user's request slot
 constexpr double kBytesPerSample = 16;       // an 8-byte latency sample in a vector that grows by doubling
-constexpr double kBytesPerRoute = 10;        // a full routing table: a pointer per ordered pair of hosts (9.3 measured)
+constexpr double kBytesPerRoute =
+    10;  // a full routing table: a pointer per ordered pair of hosts (9.3 measured)
 constexpr double kBytesPerHost = 4096;       // a host, its link and their models
 constexpr double kBytesPerRingPoint = 32;    // a 16-byte consistent-hash point in a growing vector
 constexpr double kBytesPerBucket = 128;      // one time-series bucket (104 bytes) of a result
@@ -41,7 +42,8 @@ WorkloadPeak workload_peak(const Design& design) {
   for (const ScheduledEvent& event : design.events) {
     const auto* traffic = std::get_if<TrafficEvent>(&event.action);
     if (traffic == nullptr) continue;
-    if (traffic->arrival_rate_per_s) peak.arrival_rate_per_s = std::max(peak.arrival_rate_per_s, *traffic->arrival_rate_per_s);
+    if (traffic->arrival_rate_per_s)
+      peak.arrival_rate_per_s = std::max(peak.arrival_rate_per_s, *traffic->arrival_rate_per_s);
     if (traffic->users) peak.users = std::max(peak.users, static_cast<double>(*traffic->users));
     if (traffic->think_time_s) peak.think_s = std::min(peak.think_s, traffic->think_time_s->mean());
   }
@@ -98,10 +100,13 @@ double estimate_answered_requests(const Scenario& scenario, const Design& design
                               cpu_s / design.servers.speed;
   const double cycle_s = positive(peak.think_s) + positive(round_trip_s);
   const double users = logged_in_users(design, peak);
-  const double offered_per_s = users <= 0 ? 0 : cycle_s > 0 ? users / cycle_s : std::numeric_limits<double>::infinity();
-  const double capacity_per_s =
-      cpu_s > 0 ? design.servers.max * std::min(design.servers.cores, design.servers.workers) * design.servers.speed / cpu_s
-                : std::numeric_limits<double>::infinity();
+  const double offered_per_s = users <= 0    ? 0
+                               : cycle_s > 0 ? users / cycle_s
+                                             : std::numeric_limits<double>::infinity();
+  const double capacity_per_s = cpu_s > 0 ? design.servers.max *
+                                                std::min(design.servers.cores, design.servers.workers) *
+                                                design.servers.speed / cpu_s
+                                          : std::numeric_limits<double>::infinity();
   return std::min(offered_per_s, capacity_per_s) * positive(scenario.duration_s - scenario.warmup_s);
 }
 
@@ -112,7 +117,8 @@ double estimate_run_bytes(const Scenario& scenario, const Design& design) {
   bytes += estimate_answered_requests(scenario, design) * kBytesPerSample;
   bytes += hosts * hosts * kBytesPerRoute + hosts * kBytesPerHost;
   if (design.load_balancer.policy == LbPolicy::consistent_hash)
-    bytes += static_cast<double>(design.servers.max) * design.load_balancer.virtual_nodes * kBytesPerRingPoint;
+    bytes +=
+        static_cast<double>(design.servers.max) * design.load_balancer.virtual_nodes * kBytesPerRingPoint;
   // The result, and its encoding sent to the parent.
   bytes += 2 * (bucket_count(scenario) * kBytesPerBucket + event_rows(scenario, design) * kBytesPerEventRow);
   return bytes;
