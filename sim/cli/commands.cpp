@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "cli/output.hpp"
+#include "cli/progress.hpp"
 #include "default_lesson.hpp"
 #include "engine/runner.hpp"
 #include "model/capacity.hpp"
@@ -50,30 +51,6 @@ void warn_if_unstable(const Scenario& scenario, std::ostream& err) {
   for (const std::string& warning : capacity_warnings(scenario)) err << "warning: " << warning << "\n";
 }
 
-// A progress line on a terminal, for runs that take more than a second.
-class Progress {
- public:
-  explicit Progress(bool enabled) : enabled_(enabled && ::isatty(STDERR_FILENO)) {}
-  ~Progress() {
-    if (shown_) std::cerr << "\r\033[K" << std::flush;
-  }
-  void update(std::size_t done, std::size_t total) {
-    if (!enabled_) return;
-    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-    if (elapsed < 1.0) return;
-    const std::string left =
-        done > 0 ? fmt::format("about {:.0f}s left", elapsed * static_cast<double>(total - done) / static_cast<double>(done))
-                 : "estimating the time left";
-    std::cerr << fmt::format("\r\033[Kruns {}/{}  elapsed {:.0f}s  {}", done, total, elapsed, left) << std::flush;
-    shown_ = true;
-  }
-
- private:
-  bool enabled_;
-  bool shown_ = false;
-  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
-};
-
 int plot(const std::string& out_dir) {
   const std::string script = std::string(STATESIM_SOURCE_DIR) + "/analysis/plot.py";
   if (::access("/usr/bin/python3", X_OK) != 0 || ::access(script.c_str(), R_OK) != 0) {
@@ -96,12 +73,16 @@ Scenario load(const std::string& path) {
 }
 
 std::vector<RunResult> simulate_all(const Scenario& scenario, int jobs, bool quiet) {
+  Progress progress(!quiet);
+  return simulate_all(scenario, jobs,
+                      [&progress](std::size_t done, std::size_t total) { progress.update(done, total); });
+}
+
+std::vector<RunResult> simulate_all(const Scenario& scenario, int jobs, const engine::ProgressCallback& progress) {
   std::vector<engine::RunTask> tasks;
   for (int d = 0; d < static_cast<int>(scenario.designs.size()); ++d)
     for (int r = 0; r < scenario.replications; ++r) tasks.push_back(engine::RunTask{d, r});
-  Progress progress(!quiet);
-  auto results = engine::run_tasks(scenario, tasks, jobs,
-                                   [&progress](std::size_t done, std::size_t total) { progress.update(done, total); });
+  auto results = engine::run_tasks(scenario, tasks, jobs, progress);
   std::vector<std::string> problems;
   for (const RunResult& run : results)
     for (const std::string& problem : invariant_violations(run)) problems.push_back(problem);
@@ -141,5 +122,7 @@ int check_command(const std::string& path) {
   warn_if_unstable(scenario, std::cerr);
   return 0;
 }
+
+int draw_charts(const std::string& out_dir) { return plot(out_dir); }
 
 }  // namespace statesim::cli

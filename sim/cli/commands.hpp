@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/runner.hpp"
 #include "model/metrics.hpp"
 #include "scenario/config.hpp"
 
@@ -34,6 +35,12 @@ Scenario load(const std::string& path);
 
 // Every design x replication of the scenario, in child processes; checks the invariants.
 std::vector<RunResult> simulate_all(const Scenario& scenario, int jobs, bool quiet);
+// Same, telling `progress` (runs done, runs in all) instead of drawing a progress line.
+std::vector<RunResult> simulate_all(const Scenario& scenario, int jobs, const engine::ProgressCallback& progress);
+
+// Draws the charts of a run or sweep folder into DIR/plots with analysis/plot.py; a missing or
+// failing plotter is a note, not an error (the CSV files are complete). Returns 0.
+int draw_charts(const std::string& out_dir);
 
 int run_command(const std::string& path, const RunOptions& options);
 int check_command(const std::string& path);

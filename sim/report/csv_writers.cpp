@@ -15,13 +15,7 @@ constexpr int kTimeDecimals = 3;
 constexpr int kLatencyDecimals = 3;
 constexpr int kUtilizationDecimals = 4;
 
-void append_row(std::string& csv, const std::vector<std::string>& fields) {
-  for (std::size_t i = 0; i < fields.size(); ++i) {
-    if (i > 0) csv += ',';
-    csv += csv_field(fields[i]);
-  }
-  csv += '\n';
-}
+void append_row(std::string& csv, const std::vector<std::string>& fields) { csv += csv_line(fields); }
 
 std::string integer(std::int64_t value) { return fmt::format("{}", value); }
 

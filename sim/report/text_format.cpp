@@ -68,6 +68,48 @@ std::string csv_field(std::string_view text) {
   return quoted;
 }
 
+std::string csv_line(const std::vector<std::string>& fields) {
+  std::string line;
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    if (i > 0) line += ',';
+    line += csv_field(fields[i]);
+  }
+  return line + '\n';
+}
+
+bool read_csv_line(std::string_view line, std::vector<std::string>& fields) {
+  fields.assign(1, std::string());
+  std::size_t i = 0;
+  while (i <= line.size()) {
+    std::string& field = fields.back();
+    if (i < line.size() && line[i] == '"') {
+      for (++i;; ++i) {
+        if (i >= line.size() || line[i] == '\r' || line[i] == '\n') return false;  // unclosed, or spans lines
+        if (line[i] == '"') {
+          if (i + 1 < line.size() && line[i + 1] == '"') {
+            field += '"';
+            ++i;
+            continue;
+          }
+          ++i;
+          break;
+        }
+        field += line[i];
+      }
+      if (i < line.size() && line[i] != ',') return false;  // text after the closing quote
+    } else {
+      while (i < line.size() && line[i] != ',') {
+        if (line[i] == '"' || line[i] == '\r' || line[i] == '\n') return false;
+        field += line[i++];
+      }
+    }
+    if (i == line.size()) return true;
+    fields.emplace_back();  // line[i] is a comma
+    ++i;
+  }
+  return true;
+}
+
 std::string json_string(std::string_view text) {
   std::string out = "\"";
   for (char c : text) {

@@ -25,6 +25,13 @@ std::string format_fixed(double value, int decimals);
 // One CSV field per RFC 4180: quoted when it holds a comma, quote, CR or LF; inner quotes doubled.
 std::string csv_field(std::string_view text);
 
+// One CSV row: the fields by csv_field, separated by commas, ending with "\n".
+std::string csv_line(const std::vector<std::string>& fields);
+
+// The fields of one CSV row as csv_line writes it (without its "\n"), or false when `line` is
+// not such a row: a stray or unclosed quote, or a line break (a row that spans lines).
+bool read_csv_line(std::string_view line, std::vector<std::string>& fields);
+
 // A JSON string literal, quotes included: `"`, `\` and control characters escaped,
 // everything else (UTF-8 included) passed through.
 std::string json_string(std::string_view text);

@@ -952,20 +952,33 @@ Scenario build_scenario(const Node& root, const std::string& display_name,
   return scenario;
 }
 
+ScenarioError positioned_error(const TreeError& error, const std::string& display_name) {
+  return ScenarioError(fmt::format("{}:{}:{}: {}{}", display_name, error.position.line, error.position.column,
+                                   error.path.empty() ? "" : error.path + ": ", error.what()));
+}
+
 }  // namespace
 
 Scenario load_scenario_text(const std::string& text, const std::string& display_name,
+                            const std::string& base_dir, const ScenarioLimits& limits) {
+  Node root;
+  try {
+    root = yaml_tree::read_document(text);
+  } catch (const TreeError& error) {
+    throw positioned_error(error, display_name);
+  }
+  return load_scenario_tree(root, display_name, base_dir, limits);
+}
+
+Scenario load_scenario_tree(const yaml_tree::Node& root, const std::string& display_name,
                             const std::string& base_dir, const ScenarioLimits& limits) {
   LoadContext context;
   context.base_dir = base_dir.empty() ? "." : base_dir;
   context.limits = limits;
   try {
-    const Node root = yaml_tree::read_document(text);
     return build_scenario(root, display_name, context);
   } catch (const TreeError& error) {
-    throw ScenarioError(fmt::format("{}:{}:{}: {}{}", display_name, error.position.line,
-                                    error.position.column, error.path.empty() ? "" : error.path + ": ",
-                                    error.what()));
+    throw positioned_error(error, display_name);
   }
 }
 

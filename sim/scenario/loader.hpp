@@ -16,6 +16,10 @@
 
 namespace statesim {
 
+namespace yaml_tree {
+struct Node;
+}
+
 class ScenarioError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
@@ -41,6 +45,10 @@ Scenario load_scenario_file(const std::string& path, const ScenarioLimits& limit
 // Same, from text already in memory (the built-in lesson). `display_name` is used in messages,
 // `base_dir` resolves relative paths (platform.file).
 Scenario load_scenario_text(const std::string& text, const std::string& display_name,
+                            const std::string& base_dir, const ScenarioLimits& limits = ScenarioLimits{});
+
+// Same, from a YAML tree already read (a scenario file with values changed, e.g. a sweep point).
+Scenario load_scenario_tree(const yaml_tree::Node& root, const std::string& display_name,
                             const std::string& base_dir, const ScenarioLimits& limits = ScenarioLimits{});
 
 // A complete YAML file that loads back to the same Scenario: every default filled in, the

@@ -43,3 +43,30 @@ def read_csv(path):
 
 def temp_dir():
     return tempfile.mkdtemp(prefix="statesim-test-")
+
+
+# Two app servers or three, sessions in server memory or in a token; app-2 crashes at one
+# minute, so the memory design loses the sessions that lived there and the jwt design none.
+SMALL_SWEEP = """\
+version: 1
+name: small-sweep
+description: Two minutes at a low rate; app-2 crashes at one minute.
+seed: 5
+duration: 2m
+warmup: 10s
+clients:
+  arrival_rate: 2/s
+  session_duration: exp(5m)
+  think_time: exp(5s)
+  requests:
+    - {name: page, weight: 9, cpu: exp(5ms)}
+    - {name: checkout, weight: 1, cpu: "uniform(1ms, 9ms)", writes_session: true}
+servers: {count: 3, cores: 2}
+sessions: {store: memory}
+events:
+  - {at: 1m, crash: app-2}
+designs:
+  - name: round-robin
+  - name: sticky
+    load_balancer: {policy: sticky_cookie}
+"""

@@ -17,36 +17,13 @@ import sys
 import tempfile
 from pathlib import Path
 
+from common import SMALL_SWEEP as SCENARIO
+
 STATESIM = os.environ.get("STATESIM", "")
 REPO = Path(os.environ.get("STATESIM_ROOT", Path(__file__).resolve().parents[2]))
 PLOT_SCRIPT = REPO / "analysis" / "plot.py"
 PYTHON = "/usr/bin/python3"
 
-# Two app servers or three, sessions in server memory or in a token; app-2 crashes at one
-# minute, so the memory design loses the sessions that lived there and the jwt design none.
-SCENARIO = """\
-version: 1
-name: small-sweep
-description: Two minutes at a low rate; app-2 crashes at one minute.
-seed: 5
-duration: 2m
-warmup: 10s
-clients:
-  arrival_rate: 2/s
-  session_duration: exp(5m)
-  think_time: exp(5s)
-  requests:
-    - {name: page, weight: 9, cpu: exp(5ms)}
-    - {name: checkout, weight: 1, cpu: "uniform(1ms, 9ms)", writes_session: true}
-servers: {count: 3, cores: 2}
-sessions: {store: memory}
-events:
-  - {at: 1m, crash: app-2}
-designs:
-  - name: round-robin
-  - name: sticky
-    load_balancer: {policy: sticky_cookie}
-"""
 DESIGNS = ["round-robin", "sticky"]
 REPLICATIONS = 2
 VARY = ["--vary", "servers.count=2,3", "--vary", "sessions.store=memory,jwt"]

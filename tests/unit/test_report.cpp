@@ -263,6 +263,24 @@ TEST_CASE("CSV quoting round trip and field counts in every file") {
   CHECK(comparisons.size() == 1 + summary_field_names().size());  // one ordered pair
 }
 
+TEST_CASE("CSV rows: csv_line and read_csv_line agree, malformed rows are refused") {
+  const std::vector<std::vector<std::string>> rows = {
+      {"plain", "", "a,b", "say \"hi\"", ""}, {""}, {"uniform(1ms, 9ms)", "x"}, {"\"", ",", "\"\""}};
+  for (const auto& row : rows) {
+    const std::string line = csv_line(row);
+    REQUIRE(line.back() == '\n');
+    std::vector<std::string> fields;
+    CHECK(read_csv_line(std::string_view(line).substr(0, line.size() - 1), fields));
+    CHECK(fields == row);
+  }
+  std::vector<std::string> fields;
+  CHECK_FALSE(read_csv_line("\"open", fields));        // unclosed quote
+  CHECK_FALSE(read_csv_line("\"a\"b,c", fields));      // text after the closing quote
+  CHECK_FALSE(read_csv_line("a\"b", fields));          // a quote inside an unquoted field
+  CHECK_FALSE(read_csv_line("a\rb", fields));          // a line break outside quotes
+  CHECK_FALSE(read_csv_line("\"a\nb\"", fields));      // a quoted line break: a row spans lines
+}
+
 TEST_CASE("runs keep their input order") {
   std::vector<RunResult> runs = {make_run("zeta", 0, 1), make_run("zeta", 1, 1), make_run("alpha", 0, 1),
                                  make_run("alpha", 1, 1)};

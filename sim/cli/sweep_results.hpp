@@ -1,0 +1,42 @@
+// A point's results: its rows of sweep.csv, run here or read back from DIR/points/point-NNN.csv.
+// A point's files are written whole (temporary name, then rename): point-NNN.csv, then
+// point-NNN.key, a copy of the scenario it ran. A point is finished when its .key is the
+// point's scenario and its CSV holds exactly the rows of that scenario, so a point run by an
+// earlier plan, cut short, or edited runs again, and a finished point never does.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/sweep_plan.hpp"
+#include "engine/runner.hpp"
+#include "model/metrics.hpp"
+
+namespace statesim::cli {
+
+// A point's results as sweep.csv holds them: its rows as CSV text, and its `mean` rows as
+// fields for the closing table (a sweep of many points keeps the text only).
+struct PointResult {
+  std::string rows;                                 // one line per design and replication, then per design
+  std::vector<std::vector<std::string>> mean_rows;  // one per design
+};
+
+// point, the varied keys, design, replication, the summary fields, then a _ci95_low and
+// _ci95_high column for each.
+std::vector<std::string> sweep_header(const std::vector<std::string>& keys);
+
+// One row per design and replication (interval columns empty), then one `mean` row per design.
+PointResult point_result(const SweepPoint& point, const std::vector<RunResult>& runs);
+
+// The results of a finished point, or nullopt when it must run; `why` (when given) then says why.
+std::optional<PointResult> finished_point(const PlanFolder& folder, const std::vector<std::string>& keys,
+                                          const SweepPoint& point, std::string* why = nullptr);
+
+// Runs every design and replication of the point (`jobs` processes at a time), then writes its
+// CSV and .key. Throws what the runs throw (engine::RunFailure, engine::Interrupted) before
+// writing anything.
+PointResult run_point(const PlanFolder& folder, const std::vector<std::string>& keys, const SweepPoint& point,
+                      int jobs, const engine::ProgressCallback& progress);
+
+}  // namespace statesim::cli
