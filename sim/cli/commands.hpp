@@ -23,7 +23,7 @@ struct RunOptions {
   std::optional<int> replications;
   std::string out_dir;
   bool json = false;
-  std::string design;
+  std::optional<std::string> design;  // run only this design
   int jobs = 1;
   bool quiet = false;
   bool plot = false;

@@ -2,12 +2,12 @@
 
 #include <stdexcept>
 
+#include "model/run_estimate.hpp"
+
 namespace sg4 = simgrid::s4u;
 
 namespace statesim::engine {
 namespace {
-
-constexpr double kFlopsPerSpeedUnit = 1e9;  // a server of speed 1 runs 1e9 flops per second
 
 // Store host cores: redis serves one operation at a time; a database runs one query per
 // pooled connection in parallel (queries are I/O-bound, so each gets a core of its own).

@@ -14,6 +14,7 @@
 #include <optional>
 #include <utility>
 
+#include "model/run_estimate.hpp"
 #include "scenario/expectation_parser.hpp"
 #include "scenario/input_file.hpp"
 #include "scenario/message_text.hpp"
@@ -314,7 +315,7 @@ struct DesignDraft {
   Origin start;  // the map the design comes from (fallback position)
   std::optional<RecordedHash> recorded_sha256;
   std::optional<Origin> servers_count, servers_max, servers_workers;
-  std::optional<Origin> arrival_rate, users, relogin_after, ramp_up;
+  std::optional<Origin> arrival_rate, users, relogin_after, ramp_up, think_time;
   std::optional<Origin> autoscale_min, autoscale_max;
   std::vector<EventDraft> events;
 };
@@ -456,8 +457,10 @@ void apply_clients(const Node& node, const std::string& path, DesignDraft& draft
   }
   if (const Node* value = section.get("session_duration"))
     clients.session_duration_s = read_distribution(*value, section.path("session_duration"));
-  if (const Node* value = section.get("think_time"))
+  if (const Node* value = section.get("think_time")) {
     clients.think_time_s = read_distribution(*value, section.path("think_time"));
+    draft.think_time = origin_of(*value, section.path("think_time"));
+  }
   if (const Node* value = section.get("ip_pool"))
     clients.ip_pool =
         read_integer(*value, section.path("ip_pool"), 0, std::numeric_limits<std::int64_t>::max());
@@ -703,6 +706,7 @@ class DesignChecker {
     check_autoscale();
     check_events();
     check_platform_hash();
+    check_zero_time_loop();
     return std::move(design_);
   }
 
@@ -790,6 +794,22 @@ class DesignChecker {
     } else if (autoscale.min > autoscale.max) {
       fail_at(*draft_.autoscale_min,
               fmt::format("expected at most autoscale.max ({}), got {}", autoscale.max, autoscale.min));
+    }
+  }
+
+  // On the built-in platform a loop that takes no simulated time is known now; a platform
+  // file's routes are known once SimGrid has loaded it (cli/preflight.cpp).
+  void check_zero_time_loop() const {
+    if (!design_.platform_file.empty()) return;
+    const std::optional<ZeroTimeLoop> loop = zero_time_loop(design_, builtin_platform_cost(design_));
+    if (!loop) return;
+    switch (loop->cause) {
+      case ZeroTimeLoop::Cause::think_time:
+        fail_at(origin_or_start(draft_.think_time), loop->message);
+      case ZeroTimeLoop::Cause::traffic_think_time:
+        fail_at(draft_.events.at(loop->event).action_origin, loop->message);
+      case ZeroTimeLoop::Cause::relogin_after:
+        fail_at(origin_or_start(draft_.relogin_after), loop->message);
     }
   }
 

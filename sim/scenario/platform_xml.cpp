@@ -230,6 +230,12 @@ constexpr TraceAttribute kTraceAttributes[] = {
 };
 
 void check_element(const XmlElement& element) {
+  // SimGrid aborts on a host without a core; a text it cannot read is its own parse error.
+  if (const std::string* core = element.attribute("core")) {
+    const bool digits = !core->empty() && core->find_first_not_of("0123456789") == std::string::npos;
+    if (digits && core->find_first_not_of('0') == std::string::npos)
+      refuse(element, fmt::format("core=\"{}\": a host needs at least 1 core", *core));
+  }
   for (const TraceAttribute& trace : kTraceAttributes)
     if (element.attribute(trace.name) != nullptr)
       refuse(element, fmt::format("{} is not supported: it {}, behind the scenario's back; remove it", trace.name,
