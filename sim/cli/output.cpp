@@ -180,6 +180,10 @@ void RunOutputFolder::write(const Scenario& scenario, const std::vector<RunResul
   if (::mkdtemp(staging.data()) == nullptr)
     throw std::runtime_error(fmt::format("cannot create a folder in {}: {}", shown(parent_), std::strerror(errno)));
   staging_ = staging;
+  // mkdtemp makes the folder private; the set gets the permissions any new folder would.
+  const mode_t mask = ::umask(0);
+  ::umask(mask);
+  ::chmod(staging_.c_str(), 0777 & ~mask);
   const std::string contents[] = {resolved_yaml(scenario), summary_csv(runs),     summary_ci_csv(runs),
                                   comparisons_csv(runs),   timeseries_csv(runs), events_csv(runs)};
   for (std::size_t i = 0; i < kSetFiles.size(); ++i) {

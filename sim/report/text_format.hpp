@@ -25,8 +25,8 @@ std::string format_fixed(double value, int decimals);
 // One CSV field per RFC 4180: quoted when it holds a comma, quote, CR or LF; inner quotes doubled.
 std::string csv_field(std::string_view text);
 
-// A JSON string literal, quotes included: `"`, `\` and control characters escaped,
-// everything else (UTF-8 included) passed through.
+// A JSON string literal, quotes included: `"`, `\`, control characters, DEL, C1 and bidi
+// controls escaped, everything else (UTF-8 included) passed through.
 std::string json_string(std::string_view text);
 
 // Splits `text` on spaces into lines of at most `width` columns (a longer word gets its own line).

@@ -7,16 +7,7 @@
 
 namespace statesim {
 
-namespace {
-
-// The UTF-8 sequence starting at text[i]: its code point and length, or length 0 when the
-// bytes there are not UTF-8 (then the byte stands alone).
-struct Decoded {
-  char32_t code_point = 0;
-  std::size_t length = 0;
-};
-
-Decoded decode_utf8(std::string_view text, std::size_t i) {
+Utf8Char utf8_at(std::string_view text, std::size_t i) {
   const auto byte = static_cast<unsigned char>(text[i]);
   if (byte < 0x80) return {byte, 1};
   std::size_t length = 0;
@@ -46,8 +37,6 @@ Decoded decode_utf8(std::string_view text, std::size_t i) {
   return {code_point, length};
 }
 
-}  // namespace
-
 bool is_invisible_control(char32_t c) {
   return (c >= 0x80 && c <= 0x9F) || c == 0x061C || c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E) ||
          (c >= 0x2066 && c <= 0x2069) || c == 0x2028 || c == 0x2029;
@@ -58,7 +47,7 @@ std::string yaml_double_quoted(std::string_view text) {
   for (std::size_t i = 0; i < text.size();) {
     const char c = text[i];
     const auto byte = static_cast<unsigned char>(c);
-    const Decoded decoded = decode_utf8(text, i);
+    const Utf8Char decoded = utf8_at(text, i);
     if (decoded.length > 1) {
       if (is_invisible_control(decoded.code_point))
         out += fmt::format("\\u{:04x}", static_cast<unsigned>(decoded.code_point));
@@ -90,7 +79,7 @@ std::string terminal_text(std::string_view text, bool keep_newlines) {
   std::string out;
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size();) {
-    const Decoded decoded = decode_utf8(text, i);
+    const Utf8Char decoded = utf8_at(text, i);
     if (decoded.length == 0) {
       out += fmt::format("\\x{:02x}", static_cast<unsigned char>(text[i]));
       ++i;
