@@ -5,6 +5,7 @@
 #include <csignal>
 #include <iostream>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <thread>
 
@@ -49,7 +50,11 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
-    const int status = app.exit(error);
+    // CLI11 echoes the arguments it could not take: escaped like every other message.
+    std::ostringstream out, err;
+    const int status = app.exit(error, out, err);
+    std::cout << terminal_text(out.str()) << std::flush;
+    std::cerr << terminal_text(err.str());
     return status == 0 ? 0 : 2;
   }
 

@@ -14,7 +14,8 @@ namespace statesim::cli {
 
 int preflight(const Scenario& scenario, int jobs, std::ostream& err) {
   for (const std::string& warning : scenario.warnings) err << "warning: " << terminal_text(warning) << "\n";
-  const std::vector<PlatformCost> platforms = engine::check_platforms(scenario);
+  const double memory_bytes = machine_memory_bytes();
+  const std::vector<PlatformCost> platforms = engine::check_platforms(scenario, memory_bytes);
   // The built-in platform's loops were refused at load, with the key's line.
   for (std::size_t d = 0; d < scenario.designs.size(); ++d) {
     const Design& design = scenario.designs[d];
@@ -25,7 +26,7 @@ int preflight(const Scenario& scenario, int jobs, std::ostream& err) {
   }
   const RunEstimate estimate = estimate_run(scenario, platforms);
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  const RunPlan plan = plan_run(estimate, jobs, machine_memory_bytes(), cores);
+  const RunPlan plan = plan_run(estimate, jobs, memory_bytes, cores);
   if (!plan.refusal.empty()) throw ScenarioError(fmt::format("{}: {}", scenario.source_path, plan.refusal));
   for (const std::string& warning : plan.warnings) err << "warning: " << terminal_text(warning) << "\n";
   return plan.jobs;

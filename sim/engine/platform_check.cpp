@@ -337,16 +337,22 @@ struct CheckedPlatform {
   ChildReport report;
 };
 
-CheckedPlatform check_file(const PlatformNeeds& needs) {
-  std::string child_errors;
-  int status = 0;
-  ChildReport report = run_child(needs, child_errors, status);
+CheckedPlatform check_file(const PlatformNeeds& needs, double memory_limit_bytes) {
   std::optional<PlatformXml> xml;
   try {
     xml = scan_platform_xml(read_input_file(needs.file, 64 << 20));
   } catch (const std::exception&) {
     // changed since it was loaded: the messages go without lines
   }
+  // A platform too large for this machine is refused before SimGrid tries to load it.
+  if (xml && xml->estimated_bytes() > memory_limit_bytes)
+    throw ScenarioError(fmt::format(
+        "{}: SimGrid would need about {} to load this platform of {} hosts (its routing tables grow with the "
+        "square of a zone's hosts), more than this machine's {}",
+        needs.file, format_bytes(xml->estimated_bytes()), xml->host_count(), format_bytes(memory_limit_bytes)));
+  std::string child_errors;
+  int status = 0;
+  ChildReport report = run_child(needs, child_errors, status);
   const PlatformXml* scanned = xml ? &*xml : nullptr;
   std::vector<std::string> messages;
   for (const std::string& problem : report.problems) messages.push_back(locate(needs.file, scanned, problem));
@@ -375,7 +381,7 @@ CheckedPlatform check_file(const PlatformNeeds& needs) {
 
 }  // namespace
 
-std::vector<PlatformCost> check_platforms(const Scenario& scenario) {
+std::vector<PlatformCost> check_platforms(const Scenario& scenario, double memory_limit_bytes) {
   std::map<PlatformNeeds, CheckedPlatform> checked;
   std::vector<PlatformCost> facts;
   for (const Design& design : scenario.designs) {
@@ -387,7 +393,7 @@ std::vector<PlatformCost> check_platforms(const Scenario& scenario) {
     const ClientSpec& clients = design.clients;
     const PlatformNeeds needs{design.platform_file, design.servers.max, uses_store(design)};
     auto found = checked.find(needs);
-    if (found == checked.end()) found = checked.emplace(needs, check_file(needs)).first;
+    if (found == checked.end()) found = checked.emplace(needs, check_file(needs, memory_limit_bytes)).first;
     const ChildReport& report = found->second.report;
     fact.memory_bytes = report.memory_bytes;
     fact.fastest_server_flops = report.fastest_server_flops;

@@ -16,7 +16,8 @@ namespace statesim::engine {
 
 // One entry per design, in order: for a platform file, the memory SimGrid took to load it and
 // its routes' lowest network time, as measured in the child. Throws ScenarioError naming the
-// platform file, a line of it, and the host, link or route at fault.
-std::vector<PlatformCost> check_platforms(const Scenario& scenario);
+// platform file, a line of it, and the host, link or route at fault; or, before loading it,
+// when its size estimate is above `memory_limit_bytes`.
+std::vector<PlatformCost> check_platforms(const Scenario& scenario, double memory_limit_bytes);
 
 }  // namespace statesim::engine
