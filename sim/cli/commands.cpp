@@ -187,7 +187,7 @@ int run_command(const std::string& path, const RunOptions& options) {
   Scenario scenario = load(path);
   apply_overrides(scenario, options);
   std::optional<RunOutputFolder> out;
-  if (!options.out_dir.empty()) out.emplace(options.out_dir);
+  if (options.out_dir) out.emplace(*options.out_dir);
   warn_if_unstable(scenario, std::cerr);
   const std::vector<RunResult> runs = simulate_all(scenario, options.jobs, options.quiet);
   const std::vector<ExpectationResult> expectations = check_expectations(scenario, runs);

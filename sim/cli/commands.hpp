@@ -21,7 +21,7 @@ class UsageError : public std::runtime_error {
 struct RunOptions {
   std::optional<std::uint64_t> seed;
   std::optional<int> replications;
-  std::string out_dir;
+  std::optional<std::string> out_dir;  // given, even empty: checked
   bool json = false;
   std::optional<std::string> design;  // run only this design
   int jobs = 1;

@@ -66,7 +66,8 @@ open(a_file, "w").write("keep me\n")
 foreign = os.path.join(work, "foreign")
 os.mkdir(foreign)
 open(os.path.join(foreign, "notes.txt"), "w").write("keep me\n")
-for out_dir, expected in (("/proc/self/x", "--out: cannot create a folder in /proc/self"),
+for out_dir, expected in (("", "--out: expected a folder, got an empty text"),
+                          ("/proc/self/x", "--out: cannot create a folder in /proc/self"),
                           (dangling, f"--out: {dangling} is a symbolic link to {work}/nowhere, which does not exist"),
                           (a_file, f"--out: {a_file} exists and is not a folder"),
                           (foreign, "holds notes.txt, which statesim did not write")):
