@@ -4,12 +4,17 @@
 
 #include <csignal>
 #include <iostream>
+#include <optional>
+#include <sstream>
+#include <string>
 #include <thread>
 
 #include "cli/commands.hpp"
 #include "cli/sweep.hpp"
 #include "engine/runner.hpp"
 #include "scenario/loader.hpp"
+#include "scenario/message_text.hpp"
+#include "scenario/units.hpp"
 
 int main(int argc, char** argv) {
   using namespace statesim;
@@ -22,10 +27,11 @@ int main(int argc, char** argv) {
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   options.jobs = cores;
   std::string scenario_path;
+  std::optional<std::string> seed_text;  // checked like the file's seed, not by CLI11 (which wraps -1)
 
   auto* run = app.add_subcommand("run", "Run every design of a scenario and compare them");
   run->add_option("FILE", scenario_path, "Scenario file (YAML)")->required();
-  run->add_option("--seed", options.seed, "Seed (overrides the file's)");
+  run->add_option("--seed", seed_text, "Seed (overrides the file's): 0 .. 18446744073709551615");
   run->add_option("--replications", options.replications, "Independent runs per design (overrides the file's)");
   run->add_option("--out", options.out_dir, "Write summary.csv, timeseries.csv, events.csv, ... and scenario.yaml here");
   run->add_flag("--json", options.json, "Print the summary as JSON instead of the table");
@@ -44,11 +50,27 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
-    const int status = app.exit(error);
+    // CLI11 echoes the arguments it could not take: escaped like every other message.
+    std::ostringstream out, err;
+    const int status = app.exit(error, out, err);
+    std::cout << terminal_text(out.str()) << std::flush;
+    std::cerr << terminal_text(err.str());
     return status == 0 ? 0 : 2;
   }
 
+  // A file-size limit (ulimit -f) makes a write fail with EFBIG instead of killing statesim, so
+  // that a half-written output set is removed; simulation processes write no file.
+  std::signal(SIGXFSZ, SIG_IGN);
+  // Every message may echo the input: what a terminal would act on is escaped.
+  auto print_error = [](const char* message) { std::cerr << "error: " << terminal_text(message) << "\n"; };
   try {
+    if (seed_text) {
+      try {
+        options.seed = parse_seed(*seed_text);
+      } catch (const UnitError& error) {
+        throw cli::UsageError(std::string("--seed: ") + error.what());
+      }
+    }
     if (*check) return cli::check_command(scenario_path);
     if (*run) return cli::run_command(scenario_path, options);
     if (*sweep) return cli::sweep_command(sweep_options);
@@ -56,10 +78,10 @@ int main(int argc, char** argv) {
     lesson.jobs = cores;
     return cli::run_command("", lesson);
   } catch (const ScenarioError& error) {
-    std::cerr << "error: " << error.what() << "\n";
+    print_error(error.what());
     return 2;
   } catch (const cli::UsageError& error) {
-    std::cerr << "error: " << error.what() << "\n";
+    print_error(error.what());
     return 2;
   } catch (const engine::Interrupted& interrupted) {
     std::cerr << "\ninterrupted by " << (interrupted.signal_number == SIGINT ? "SIGINT" : "SIGTERM")
@@ -67,10 +89,10 @@ int main(int argc, char** argv) {
                  " (a sweep keeps the points it had finished; run it again to resume)\n";
     return 128 + interrupted.signal_number;
   } catch (const engine::RunFailure& failure) {
-    std::cerr << "error: " << failure.what() << "\n";
+    print_error(failure.what());
     return failure.input_error ? 2 : 1;
   } catch (const std::exception& error) {
-    std::cerr << "error: " << error.what() << "\n";
+    print_error(error.what());
     return 1;
   }
 }

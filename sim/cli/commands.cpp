@@ -8,11 +8,16 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
+#include <thread>
 
 #include <fmt/format.h>
 
+#include "cli/interrupt.hpp"
 #include "cli/output.hpp"
+#include "cli/plot.hpp"
+#include "cli/preflight.hpp"
 #include "cli/progress.hpp"
 #include "default_lesson.hpp"
 #include "engine/runner.hpp"
@@ -21,6 +26,7 @@
 #include "model/run_checks.hpp"
 #include "report/report.hpp"
 #include "scenario/loader.hpp"
+#include "scenario/message_text.hpp"
 
 namespace statesim::cli {
 namespace {
@@ -33,34 +39,24 @@ void apply_overrides(Scenario& scenario, const RunOptions& options) {
       throw UsageError(fmt::format("--replications: expected a whole number in 1..10000, got {}", *options.replications));
     scenario.replications = *options.replications;
   }
-  if (!options.design.empty()) {
+  if (options.design) {
     std::vector<Design> kept;
     std::string names;
     for (const Design& design : scenario.designs) {
-      if (design.name == options.design) kept.push_back(design);
+      if (design.name == *options.design) kept.push_back(design);
       names += (names.empty() ? "" : ", ") + design.name;
     }
     if (kept.empty())
-      throw UsageError(fmt::format("--design: the scenario has no design \"{}\" (it has: {})", options.design, names));
+      throw UsageError(fmt::format("--design: the scenario has no design {} (it has: {})", quote_value(*options.design),
+                                   names));
     scenario.designs = kept;
     scenario.expect.clear();  // expectations name other designs too
   }
 }
 
 void warn_if_unstable(const Scenario& scenario, std::ostream& err) {
-  for (const std::string& warning : capacity_warnings(scenario)) err << "warning: " << warning << "\n";
-}
-
-int plot(const std::string& out_dir) {
-  const std::string script = std::string(STATESIM_SOURCE_DIR) + "/analysis/plot.py";
-  if (::access("/usr/bin/python3", X_OK) != 0 || ::access(script.c_str(), R_OK) != 0) {
-    std::cerr << "note: --plot needs /usr/bin/python3 and " << script << "; no charts drawn\n";
-    return 0;
-  }
-  const std::string command = "/usr/bin/python3 '" + script + "' '" + out_dir + "'";
-  const int status = std::system(command.c_str());
-  if (status != 0) std::cerr << "note: the plotting tool failed; the CSV files are complete\n";
-  return 0;
+  for (const std::string& warning : capacity_warnings(scenario))
+    err << "warning: " << terminal_text(warning) << "\n";
 }
 
 }  // namespace
@@ -79,6 +75,7 @@ std::vector<RunResult> simulate_all(const Scenario& scenario, int jobs, bool qui
 }
 
 std::vector<RunResult> simulate_all(const Scenario& scenario, int jobs, const engine::ProgressCallback& progress) {
+  jobs = preflight(scenario, jobs, std::cerr);
   std::vector<engine::RunTask> tasks;
   for (int d = 0; d < static_cast<int>(scenario.designs.size()); ++d)
     for (int r = 0; r < scenario.replications; ++r) tasks.push_back(engine::RunTask{d, r});
@@ -97,19 +94,25 @@ std::vector<RunResult> simulate_all(const Scenario& scenario, int jobs, const en
 int run_command(const std::string& path, const RunOptions& options) {
   Scenario scenario = load(path);
   apply_overrides(scenario, options);
-  if (!options.out_dir.empty()) check_output_dir(options.out_dir);
+  std::optional<RunOutputFolder> out;
+  if (options.out_dir) out.emplace(*options.out_dir);
   warn_if_unstable(scenario, std::cerr);
   const std::vector<RunResult> runs = simulate_all(scenario, options.jobs, options.quiet);
   const std::vector<ExpectationResult> expectations = check_expectations(scenario, runs);
+  // From here an interrupt leaves the previous output set (or nothing) and exits 128 + signal.
+  InterruptScope interrupts;
   if (options.json) {
     std::cout << summary_json(scenario, runs, expectations);
   } else {
     print_table(std::cout, scenario, runs, expectations, ::isatty(STDOUT_FILENO) != 0);
   }
   std::cout << std::flush;
-  if (!options.out_dir.empty()) {
-    write_outputs(options.out_dir, scenario, runs);
-    if (options.plot) plot(options.out_dir);
+  if (out) {
+    out->write(scenario, runs);
+    InterruptScope::throw_if_received();
+    if (options.plot) draw_charts(out->staging(), out->path());
+    InterruptScope::throw_if_received();
+    out->commit();
   }
   for (const auto& expectation : expectations)
     if (!expectation.passed) return 1;
@@ -118,11 +121,10 @@ int run_command(const std::string& path, const RunOptions& options) {
 
 int check_command(const std::string& path) {
   const Scenario scenario = load(path);
+  preflight(scenario, static_cast<int>(std::max(1u, std::thread::hardware_concurrency())), std::cerr);
   std::cout << resolved_yaml(scenario);
   warn_if_unstable(scenario, std::cerr);
   return 0;
 }
-
-int draw_charts(const std::string& out_dir) { return plot(out_dir); }
 
 }  // namespace statesim::cli

@@ -22,9 +22,9 @@ class UsageError : public std::runtime_error {
 struct RunOptions {
   std::optional<std::uint64_t> seed;
   std::optional<int> replications;
-  std::string out_dir;
+  std::optional<std::string> out_dir;  // given, even empty: checked
   bool json = false;
-  std::string design;
+  std::optional<std::string> design;  // run only this design
   int jobs = 1;
   bool quiet = false;
   bool plot = false;
@@ -37,10 +37,6 @@ Scenario load(const std::string& path);
 std::vector<RunResult> simulate_all(const Scenario& scenario, int jobs, bool quiet);
 // Same, telling `progress` (runs done, runs in all) instead of drawing a progress line.
 std::vector<RunResult> simulate_all(const Scenario& scenario, int jobs, const engine::ProgressCallback& progress);
-
-// Draws the charts of a run or sweep folder into DIR/plots with analysis/plot.py; a missing or
-// failing plotter is a note, not an error (the CSV files are complete). Returns 0.
-int draw_charts(const std::string& out_dir);
 
 int run_command(const std::string& path, const RunOptions& options);
 int check_command(const std::string& path);

@@ -9,15 +9,17 @@
 #include <map>
 
 #include "cli/commands.hpp"
+#include "cli/interrupt.hpp"
 #include "cli/output.hpp"
+#include "cli/plot.hpp"
 #include "cli/progress.hpp"
-#include "cli/signals.hpp"
 #include "cli/sweep_launchers.hpp"
 #include "cli/sweep_merge.hpp"
 #include "cli/sweep_points.hpp"
 #include "cli/sweep_results.hpp"
 #include "cli/sweep_vary.hpp"
 #include "engine/runner.hpp"
+#include "scenario/units.hpp"
 
 namespace statesim::cli {
 namespace {
@@ -32,7 +34,13 @@ SweepRequest request_of(const SweepOptions& options) {
   SweepRequest request;
   request.scenario_path = options.scenario_path;
   request.vary = options.vary;
-  request.seed = options.seed;
+  if (options.seed) {
+    try {
+      request.seed = parse_seed(*options.seed);
+    } catch (const UnitError& error) {
+      throw UsageError(std::string("--seed: ") + error.what());
+    }
+  }
   request.replications = options.replications;
   request.points_per_task = options.points_per_task;
   request.array_limit = options.array_limit;
@@ -58,7 +66,7 @@ std::string left_behind(const PlanFolder& folder, int finished_here, bool earlie
 // processes), then merges. Counts in `finished_here` the points it ran.
 int run_and_merge(const PlanFolder& folder, const SweepPlan& plan, const SweepOptions& options,
                   int& finished_here) {
-  const InterruptRequests interrupts;
+  const InterruptScope interrupts;
   write_plan_files(folder, plan);
   write_launchers(folder, plan, this_program());
   std::map<int, PointResult> rows;
@@ -81,7 +89,7 @@ int run_and_merge(const PlanFolder& folder, const SweepPlan& plan, const SweepOp
     Progress progress(!options.quiet);
     std::size_t runs_before = 0;
     for (const SweepPoint* point : to_run) {
-      interrupts.stop_if_requested();
+      InterruptScope::throw_if_received();
       const std::string context = fmt::format("sweep point {}/{} ({})", point->number, plan.points.size(),
                                               point_label(plan.keys, *point));
       const auto update = [&](std::size_t done, std::size_t) {
@@ -92,7 +100,7 @@ int run_and_merge(const PlanFolder& folder, const SweepPlan& plan, const SweepOp
       ++finished_here;
     }
   }
-  interrupts.stop_if_requested();
+  InterruptScope::throw_if_received();
   return merge_points(folder, plan, std::move(rows), std::cout, std::cerr);
 }
 
@@ -108,7 +116,10 @@ int sweep_here(const SweepOptions& options) {
   int finished_here = 0;
   try {
     const int status = run_and_merge(folder, plan, options, finished_here);
-    if (status == 0 && options.plot) draw_charts(options.out_dir);
+    if (status == 0 && options.plot) {
+      const InterruptScope interrupts;
+      draw_charts(options.out_dir, options.out_dir);
+    }
     return status;
   } catch (const engine::Interrupted& interrupted) {
     std::cerr << fmt::format("\ninterrupted by {}: the runs in progress were stopped. ",
@@ -155,7 +166,7 @@ int write_plan(const SweepOptions& options) {
 }
 
 int run_one_point(const SweepOptions& options) {
-  const InterruptRequests interrupts;  // a stop at any moment before the point's files says so
+  const InterruptScope interrupts;  // a stop at any moment before the point's files says so
   const PlanFolder folder(options.run_point.at(0));
   const std::string& number_text = options.run_point.at(1);
   if (number_text.empty() || number_text.size() > 6 ||
@@ -172,7 +183,7 @@ int run_one_point(const SweepOptions& options) {
     return 0;
   }
   try {
-    interrupts.stop_if_requested();
+    InterruptScope::throw_if_received();
     Progress progress(!options.quiet);
     run_point(folder, manifest.keys, point, options.jobs,
               [&](std::size_t done, std::size_t total) { progress.update(done, total, label); });
@@ -192,7 +203,10 @@ int merge(const SweepOptions& options) {
   const PlanFolder folder(options.merge_dir);
   const SweepPlan plan = read_plan(folder);
   const int status = merge_points(folder, plan, {}, std::cout, std::cerr);
-  if (status == 0 && options.plot) draw_charts(options.merge_dir);
+  if (status == 0 && options.plot) {
+    const InterruptScope interrupts;
+    draw_charts(options.merge_dir, options.merge_dir);
+  }
   return status;
 }
 
@@ -212,7 +226,7 @@ CLI::App* add_sweep_command(CLI::App& app, SweepOptions& options, int default_jo
       ->allow_extra_args(false);
   sweep->add_option("--replications", options.replications,
                     "Independent runs per design and point (overrides the file's)");
-  sweep->add_option("--seed", options.seed, "Seed (overrides the file's)");
+  sweep->add_option("--seed", options.seed, "Seed (overrides the file's): 0 .. 18446744073709551615");
   sweep->add_option("--jobs", options.jobs, "Simulations run in parallel (default: the number of cores)")
       ->check(CLI::Range(1, 1024));
   sweep->add_flag("--quiet", options.quiet, "No progress line");

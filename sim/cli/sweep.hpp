@@ -27,7 +27,7 @@ struct SweepOptions {
   std::string scenario_path;
   std::vector<std::string> vary;  // "KEY=V1,V2,..." as given, first one outermost
   std::optional<int> replications;
-  std::optional<std::uint64_t> seed;
+  std::optional<std::string> seed;  // as given: checked like the file's seed (CLI11 would wrap -1)
   int jobs = 1;
   bool quiet = false;
   bool plot = false;

@@ -9,7 +9,7 @@
 #include <string_view>
 
 #include "cli/output.hpp"
-#include "model/memory_estimate.hpp"
+#include "cli/preflight.hpp"
 
 namespace statesim::cli {
 namespace {
@@ -104,7 +104,7 @@ std::string jobs_list(const PlanFolder& folder, const SweepPlan& plan, const std
 long long task_memory_mib(const SweepPlan& plan) {
   double bytes = 0;
   for (const SweepPoint& point : plan.points)
-    bytes = std::max(bytes, estimate_memory(point.scenario).peak_bytes(1));
+    bytes = std::max(bytes, peak_memory_bytes(point.scenario));
   const double mib = std::ceil(bytes * kMemoryMargin / kMiB / kMemoryStepMiB) * kMemoryStepMiB;
   return std::isfinite(mib) && mib < static_cast<double>(kMaxMemoryMiB) ? static_cast<long long>(mib)
                                                                         : kMaxMemoryMiB;

@@ -10,7 +10,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
-#include "cli/signals.hpp"
+#include "cli/interrupt.hpp"
 #include "cli/sweep_launchers.hpp"
 #include "report/summary_fields.hpp"
 #include "report/text_format.hpp"

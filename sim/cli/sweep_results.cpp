@@ -7,7 +7,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
-#include "cli/signals.hpp"
+#include "cli/interrupt.hpp"
 #include "report/design_runs.hpp"
 #include "report/summary_fields.hpp"
 #include "report/text_format.hpp"

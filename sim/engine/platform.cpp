@@ -2,14 +2,13 @@
 
 #include <stdexcept>
 
+#include "model/run_estimate.hpp"
 #include "model/session_store.hpp"
 
 namespace sg4 = simgrid::s4u;
 
 namespace statesim::engine {
 namespace {
-
-constexpr double kFlopsPerSpeedUnit = 1e9;  // a server of speed 1 runs 1e9 flops per second
 
 // Store host cores: one per operation the store serves at once (a database's queries are
 // I/O-bound, so each pooled connection gets a core of its own).

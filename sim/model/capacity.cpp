@@ -33,13 +33,21 @@ OfferedLoad offered_load(const Design& design) {
 std::vector<std::string> capacity_warnings(const Scenario& scenario) {
   std::vector<std::string> warnings;
   for (const Design& design : scenario.designs) {
+    const ClientSpec& clients = design.clients;
+    if (clients.workload == Workload::closed && clients.start == StartState::empty && clients.ramp_up_s <= 0 &&
+        clients.users >= kSimultaneousLoginsWarning)
+      warnings.push_back(fmt::format(
+          "{}: all {} users log in at t = 0 (no clients.ramp_up): that many requests at one instant queue at the "
+          "servers, and SimGrid's bookkeeping of that many transfers in flight makes each of them slow; give a "
+          "ramp_up or clients.start: steady_state",
+          design.name, clients.users));
     const OfferedLoad load = offered_load(design);
     const double share = load.cpu_s_per_s / load.cpu_capacity;
     if (share >= 1.0)
       warnings.push_back(fmt::format(
-          "{}: the offered CPU load is about {:.0f}% of the servers' capacity: queues grow without bound and "
+          "{}: the offered CPU load is about {} the servers' capacity: queues grow without bound and "
           "latencies depend on the run length",
-          design.name, share * 100));
+          design.name, share < 10 ? fmt::format("{:.0f}% of", share * 100) : fmt::format("{:.3g} times", share)));
   }
   return warnings;
 }

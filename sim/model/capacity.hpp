@@ -3,6 +3,7 @@
 // length. The estimate uses the workload's means (Little's law over the visits).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -19,7 +20,11 @@ struct OfferedLoad {
 
 OfferedLoad offered_load(const Design& design);
 
-// One warning per design whose offered CPU load reaches its servers' capacity.
+// A closed population at least this large logging in at one instant is flagged.
+inline constexpr std::int64_t kSimultaneousLoginsWarning = 10'000;
+
+// One warning per design whose offered CPU load reaches its servers' capacity, or whose whole
+// closed population logs in at t = 0.
 std::vector<std::string> capacity_warnings(const Scenario& scenario);
 
 }  // namespace statesim

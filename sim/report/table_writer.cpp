@@ -10,6 +10,7 @@
 #include "report/design_runs.hpp"
 #include "report/report.hpp"
 #include "report/text_format.hpp"
+#include "scenario/message_text.hpp"
 
 namespace statesim {
 namespace {
@@ -103,7 +104,7 @@ std::vector<const SummaryField*> table_rows(const std::vector<RunResult>& runs) 
 
 void print_header(std::ostream& out, const Scenario& scenario, int replications, const Style& style) {
   out << style.bold(fmt::format("statesim report: {}", scenario.name)) << '\n';
-  for (const std::string& line : wrap_words(scenario.description, kTextWidth - 2))
+  for (const std::string& line : wrap_words(terminal_text(scenario.description, false), kTextWidth - 2))
     out << "  " << line << '\n';
   std::string warmup =
       scenario.warmup_s > 0 ? fmt::format(", warmup {}", format_clock_time(scenario.warmup_s)) : "";
@@ -196,7 +197,7 @@ void print_descriptions(std::ostream& out, const Scenario& scenario, const std::
       if (spec.name != design.name || spec.description.empty()) continue;
       if (!any) out << '\n';
       any = true;
-      out << fmt::format("  {}: {}\n", design.name, spec.description);
+      out << fmt::format("  {}: {}\n", design.name, terminal_text(spec.description, false));
     }
   }
 }
@@ -256,7 +257,7 @@ void print_events(std::ostream& out, const std::vector<DesignRuns>& designs, int
     for (const EventRow& event : run->events) {
       std::string what(kEventKindNames.name(event.event));
       if (!event.target.empty()) what += " " + event.target;
-      if (!event.detail.empty()) what += " (" + event.detail + ")";
+      if (!event.detail.empty()) what += " (" + terminal_text(event.detail, false) + ")";
       out << fmt::format("  {}  {} {}: {} sessions lost; next {}: {} forced logouts, {} failed\n",
                          pad_right(design.name, name_width),
                          pad_left(format_clock_time(event.time_s), time_width), what,
@@ -275,7 +276,7 @@ void print_warnings(std::ostream& out, const std::vector<DesignRuns>& designs) {
         if (!seen.insert(warning).second) continue;
         if (!any) out << "\nWarnings:\n";
         any = true;
-        out << fmt::format("  {}: {}\n", design.name, warning);
+        out << fmt::format("  {}: {}\n", design.name, terminal_text(warning, false));
       }
     }
   }
@@ -295,7 +296,7 @@ void print_expectations(std::ostream& out, const std::vector<ExpectationResult>&
   out << "\nExpectations:\n";
   for (const ExpectationResult& e : expectations) {
     std::string verdict = e.passed ? style.green("PASS") : style.red(style.bold("FAIL"));
-    out << fmt::format("  {}  {}  (actual {})\n", verdict, e.text, format_actual(e.actual));
+    out << fmt::format("  {}  {}  (actual {})\n", verdict, terminal_text(e.text, false), format_actual(e.actual));
   }
 }
 

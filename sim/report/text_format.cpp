@@ -4,6 +4,8 @@
 
 #include <cmath>
 
+#include "scenario/message_text.hpp"
+
 namespace statesim {
 namespace {
 
@@ -112,7 +114,15 @@ bool read_csv_line(std::string_view line, std::vector<std::string>& fields) {
 
 std::string json_string(std::string_view text) {
   std::string out = "\"";
-  for (char c : text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    // DEL, C1 and bidi controls are valid JSON but act on a terminal: escaped, same string.
+    const Utf8Char character = utf8_at(text, i);
+    if (c == 0x7f || (character.length > 1 && is_invisible_control(character.code_point))) {
+      out += fmt::format("\\u{:04x}", static_cast<unsigned>(character.code_point));
+      i += character.length - 1;
+      continue;
+    }
     switch (c) {
       case '"':
         out += "\\\"";

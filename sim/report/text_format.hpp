@@ -32,8 +32,8 @@ std::string csv_line(const std::vector<std::string>& fields);
 // not such a row: a stray or unclosed quote, or a line break (a row that spans lines).
 bool read_csv_line(std::string_view line, std::vector<std::string>& fields);
 
-// A JSON string literal, quotes included: `"`, `\` and control characters escaped,
-// everything else (UTF-8 included) passed through.
+// A JSON string literal, quotes included: `"`, `\`, control characters, DEL, C1 and bidi
+// controls escaped, everything else (UTF-8 included) passed through.
 std::string json_string(std::string_view text);
 
 // Splits `text` on spaces into lines of at most `width` columns (a longer word gets its own line).

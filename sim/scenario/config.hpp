@@ -201,6 +201,7 @@ struct Design {
   std::string name;
   std::string description;     // optional one-line explanation shown in the report
   std::string platform_file;   // absolute path of a SimGrid platform XML; empty = built-in
+  std::string platform_sha256; // SHA-256 of that file's contents when it was loaded
   NetworkSpec network;
   ClientSpec clients;
   LoadBalancerSpec load_balancer;
@@ -230,6 +231,7 @@ struct Scenario {
   int replications = 1;
   std::vector<ExpectLine> expect;   // result assertions, "design.field op value"
   std::vector<Design> designs;      // at least one
+  std::vector<std::string> warnings;  // what the loader noticed that does not stop a run
 };
 
 // Server i's name in reports and events: "app-<i+1>".

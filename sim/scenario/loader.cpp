@@ -7,18 +7,20 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <charconv>
 #include <climits>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <limits>
 #include <optional>
 #include <utility>
 
+#include "model/run_estimate.hpp"
 #include "scenario/expectation.hpp"
+#include "scenario/input_file.hpp"
 #include "scenario/message_text.hpp"
+#include "scenario/platform_xml.hpp"
+#include "scenario/pool_timeline.hpp"
+#include "scenario/sha256.hpp"
 #include "scenario/units.hpp"
 #include "scenario/yaml_tree.hpp"
 
@@ -179,16 +181,11 @@ std::uint64_t read_seed(const Node& node, const std::string& path) {
   constexpr std::string_view kExpected = "a whole number between 0 and 18446744073709551615";
   require_scalar(node, path, kExpected);
   if (!node.plain) fail_expected(node, path, kExpected, "without quotes");
-  const std::string& text = node.text;
-  if (text.empty() || !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }))
-    fail_expected(node, path, kExpected);
-  if (text.size() > 1 && text[0] == '0')
-    fail_expected(node, path, kExpected, "leading zeros are not allowed: 010 would read as octal in YAML");
-  std::uint64_t value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size())
-    fail_expected(node, path, kExpected, "too large");
-  return value;
+  try {
+    return parse_seed(node.text);
+  } catch (const UnitError& error) {
+    fail(node.position, path, error.what());
+  }
 }
 
 // A value with a unit (or a fraction or a distribution): quoted or not, parsed by units.hpp.
@@ -234,15 +231,26 @@ Distribution read_distribution(const Node& node, const std::string& path) {
   return read_unit_value(node, path, "a distribution such as exp(5ms)", parse_distribution);
 }
 
-// A plain number above zero (speed, weight): written without quotes like integers.
-double read_positive_number(const Node& node, const std::string& path) {
+// A plain number above zero (speed, weight): written without quotes like integers, within
+// [lowest, highest] (`why` says where the bounds come from).
+double read_positive_number(const Node& node, const std::string& path, double lowest, double highest,
+                            std::string_view why) {
   constexpr std::string_view kExpected = "a number > 0 such as 2 or 1.5";
   require_scalar(node, path, kExpected);
   if (!node.plain) fail_expected(node, path, kExpected, "without quotes");
   const double value = read_unit_value(node, path, kExpected, parse_number);
   if (value <= 0) fail_expected(node, path, kExpected);
+  if (value < lowest || value > highest)
+    fail_expected(node, path, fmt::format("a number between {:g} and {:g}", lowest, highest), why);
   return value;
 }
+
+// servers.speed multiplies the built-in 1e9 flops per second; SimGrid aborts on host speeds far
+// beyond these bounds, and no server is a million times faster or slower than another.
+constexpr double kLowestServerSpeed = 1e-6;
+constexpr double kHighestServerSpeed = 1e6;
+// Request weights are relative; their sum must stay a finite number.
+constexpr double kHighestWeight = 1e12;
 
 template <typename Enum, std::size_t N>
 Enum read_choice(const Node& node, const std::string& path, const NameTable<Enum, N>& choices) {
@@ -277,11 +285,18 @@ struct EventDraft {
   std::optional<Origin> scale_to, traffic_arrival_rate, traffic_users;
 };
 
+// platform.sha256 as written: the platform file's contents when the scenario was resolved.
+struct RecordedHash {
+  std::string sha256;
+  Origin origin;
+};
+
 struct DesignDraft {
   Design design;
   Origin start;  // the map the design comes from (fallback position)
+  std::optional<RecordedHash> recorded_sha256;
   std::optional<Origin> servers_count, servers_max, servers_workers;
-  std::optional<Origin> arrival_rate, users, relogin_after, ramp_up, start_state;
+  std::optional<Origin> arrival_rate, users, relogin_after, ramp_up, start_state, think_time;
   std::optional<Origin> autoscale_min, autoscale_max;
   std::vector<EventDraft> events;
 };
@@ -289,17 +304,42 @@ struct DesignDraft {
 // Scenario-wide facts the section readers need.
 struct LoadContext {
   std::string base_dir;
+  std::string display_name;  // the file as named in messages
   double duration_s = 0;
   ScenarioLimits limits;
+  std::vector<std::string>* warnings = nullptr;  // Scenario::warnings, each once
 };
 
 // ---------------------------------------------------------------------------------------------
 // Sections. Each applies only the keys present, over what the draft already holds.
 
+// Reads, checks and hashes the platform file: what SimGrid would abort on, or statesim does not
+// model, is refused here with the XML file's line; SimGrid's own check comes before the run.
+std::string read_platform_file(const Node& file, const std::string& path, const std::string& absolute) {
+  constexpr std::size_t kMaxPlatformBytes = 64 << 20;
+  std::string text;
+  try {
+    text = read_input_file(absolute, kMaxPlatformBytes);
+  } catch (const InputFileError& error) {
+    if (!fs::exists(fs::symlink_status(absolute)))
+      fail_expected(file, path, "an existing platform file", fmt::format("{} does not exist", absolute));
+    fail(file.position, path, fmt::format("cannot read the platform file {}: {}", absolute, error.what()));
+  }
+  try {
+    check_platform_xml(scan_platform_xml(text));
+  } catch (const PlatformXmlError& error) {
+    fail(file.position, path,
+         fmt::format("{}:{}: {}{}", absolute, error.line,
+                     error.what_element.empty() ? "" : error.what_element + ": ", error.what()));
+  }
+  return text;
+}
+
 void apply_platform(const Node& node, const std::string& path, DesignDraft& draft,
                     const LoadContext& context) {
-  const Section section(node, path, {"file"});
-  if (const Node* file = section.get("file")) {
+  const Section section(node, path, {"file", "sha256"});
+  const Node* file = section.get("file");
+  if (file != nullptr) {
     constexpr std::string_view kExpected = "the path of a SimGrid platform file";
     const std::string text = read_text(*file, section.path("file"));
     if (text.empty()) fail_expected(*file, section.path("file"), kExpected);
@@ -309,14 +349,21 @@ void apply_platform(const Node& node, const std::string& path, DesignDraft& draf
     fs::path absolute = fs::absolute(platform, error);
     if (error) absolute = platform;
     absolute = absolute.lexically_normal();
-    const fs::file_status status = fs::status(absolute, error);
-    if (!fs::exists(status))
-      fail_expected(*file, section.path("file"), "an existing platform file",
-                    fmt::format("{} does not exist", absolute.string()));
-    if (!fs::is_regular_file(status))
-      fail_expected(*file, section.path("file"), "an existing platform file",
-                    fmt::format("{} is not a regular file", absolute.string()));
     draft.design.platform_file = absolute.string();
+    draft.design.platform_sha256 =
+        sha256_hex(read_platform_file(*file, section.path("file"), draft.design.platform_file));
+    draft.recorded_sha256.reset();  // a recorded hash belongs to the file written beside it
+  }
+  if (const Node* recorded = section.get("sha256")) {
+    constexpr std::string_view kExpected = "the SHA-256 of the platform file: 64 hex digits";
+    const std::string& hash = require_scalar(*recorded, section.path("sha256"), kExpected).text;
+    const bool hex = hash.size() == 64 && std::all_of(hash.begin(), hash.end(), [](char c) {
+                       return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+                     });
+    if (!hex) fail_expected(*recorded, section.path("sha256"), kExpected);
+    if (draft.design.platform_file.empty())
+      fail(recorded->position, section.path("sha256"), "needs platform.file: it records that file's contents");
+    draft.recorded_sha256 = RecordedHash{hash, origin_of(*recorded, section.path("sha256"))};
   }
 }
 
@@ -358,7 +405,8 @@ std::vector<RequestKind> read_request_kinds(const Node& node, const std::string&
              fmt::format("duplicate request name {} (already used by {})", quote_value(kind.name),
                          item_path(path, earlier)));
     if (const Node* value = section.get("weight"))
-      kind.weight = read_positive_number(*value, section.path("weight"));
+      kind.weight = read_positive_number(*value, section.path("weight"), 0, kHighestWeight,
+                                         "weights are relative: 1 and 9 say 10% and 90%");
     if (const Node* value = section.get("cpu")) kind.cpu_s = read_distribution(*value, section.path("cpu"));
     if (const Node* value = section.get("writes_session"))
       kind.writes_session = read_bool(*value, section.path("writes_session"));
@@ -396,8 +444,10 @@ void apply_clients(const Node& node, const std::string& path, DesignDraft& draft
   }
   if (const Node* value = section.get("session_duration"))
     clients.session_duration_s = read_distribution(*value, section.path("session_duration"));
-  if (const Node* value = section.get("think_time"))
+  if (const Node* value = section.get("think_time")) {
     clients.think_time_s = read_distribution(*value, section.path("think_time"));
+    draft.think_time = origin_of(*value, section.path("think_time"));
+  }
   if (const Node* value = section.get("ip_pool"))
     clients.ip_pool =
         read_integer(*value, section.path("ip_pool"), 0, std::numeric_limits<std::int64_t>::max());
@@ -453,7 +503,9 @@ void apply_servers(const Node& node, const std::string& path, DesignDraft& draft
   }
   if (const Node* value = section.get("cores")) servers.cores = read_int(*value, section.path("cores"), 1);
   if (const Node* value = section.get("speed"))
-    servers.speed = read_positive_number(*value, section.path("speed"));
+    servers.speed = read_positive_number(*value, section.path("speed"), kLowestServerSpeed, kHighestServerSpeed,
+                                         "a speed multiplies the built-in 1e9 flops per second; SimGrid cannot "
+                                         "simulate hosts far beyond");
   if (const Node* value = section.get("workers")) {
     servers.workers = read_int(*value, section.path("workers"), 1);
     draft.servers_workers = origin_of(*value, section.path("workers"));
@@ -650,6 +702,8 @@ class DesignChecker {
     check_workload();
     check_autoscale();
     check_events();
+    check_platform_hash();
+    check_zero_time_loop();
     return std::move(design_);
   }
 
@@ -745,6 +799,35 @@ class DesignChecker {
     }
   }
 
+  // On the built-in platform a loop that takes no simulated time is known now; a platform
+  // file's routes are known once SimGrid has loaded it (cli/preflight.cpp).
+  void check_zero_time_loop() const {
+    if (!design_.platform_file.empty()) return;
+    const std::optional<ZeroTimeLoop> loop = zero_time_loop(design_, builtin_platform_cost(design_));
+    if (!loop) return;
+    switch (loop->cause) {
+      case ZeroTimeLoop::Cause::think_time:
+        fail_at(origin_or_start(draft_.think_time), loop->message);
+      case ZeroTimeLoop::Cause::traffic_think_time:
+        fail_at(draft_.events.at(loop->event).action_origin, loop->message);
+      case ZeroTimeLoop::Cause::relogin_after:
+        fail_at(origin_or_start(draft_.relogin_after), loop->message);
+    }
+  }
+
+  // A resolved scenario records its platform file's hash: a file edited since then runs, but
+  // the run does not reproduce the one the scenario came from.
+  void check_platform_hash() const {
+    if (!draft_.recorded_sha256 || draft_.recorded_sha256->sha256 == design_.platform_sha256) return;
+    const RecordedHash& recorded = *draft_.recorded_sha256;
+    const std::string warning = fmt::format(
+        "{}:{}:{}: {}: {} has changed since this scenario was written (sha256 {}, now {}): the run will not "
+        "reproduce the one it records",
+        context_.display_name, recorded.origin.position.line, recorded.origin.position.column, recorded.origin.path,
+        design_.platform_file, recorded.sha256.substr(0, 12), design_.platform_sha256.substr(0, 12));
+    add_warning(warning);
+  }
+
   // "app-3" -> 2, "store" -> StoreTarget, or an error naming the valid range.
   EventTarget resolve_target(const EventDraft& event) const {
     if (event.target == "store") return StoreTarget{};
@@ -762,6 +845,39 @@ class DesignChecker {
                         quote_value(name)));
   }
 
+  // A crash of a server that was never started does nothing, and a restart of a server that
+  // left the pool powers a host the balancer never sends anything to again: both are refused
+  // when certain, and a restart is flagged when a drain or the autoscaler makes it uncertain.
+  void check_in_pool(const EventDraft& event, const PoolTimeline& pool, int index) const {
+    const std::string when = format_duration(event.event.at_s);
+    if (pool.never_started(index))
+      fail_at(event.action_origin,
+              fmt::format("{} is not running at {}: no event starts it before then (servers.count is {}); a crash "
+                          "of a stopped server does nothing",
+                          event.target, when, design_.servers.count));
+    if (event.action != EventActionKind::restart) return;
+    const PoolTimeline::Membership membership = pool.membership(index);
+    if (membership == PoolTimeline::Membership::out)
+      fail_at(event.action_origin,
+              fmt::format("{} has left the pool by {} (a scale event drained it): a restart would power the host "
+                          "but the balancer would never use it again; scale out to bring servers back",
+                          event.target, when));
+    if (membership == PoolTimeline::Membership::unknown) {
+      const std::string warning = fmt::format(
+          "{}:{}:{}: {}: {} may have left the pool by {} ({}); if it has, the crash before this restart did "
+          "nothing and the restart powers the host without returning it to the rotation",
+          context_.display_name, event.action_origin.position.line, event.action_origin.position.column,
+          event.action_origin.path, event.target, when,
+          design_.autoscale.enabled ? "the autoscaler decides" : "a drain may have ended early");
+      add_warning(warning);
+    }
+  }
+
+  void add_warning(const std::string& warning) const {
+    auto& warnings = *context_.warnings;
+    if (std::find(warnings.begin(), warnings.end(), warning) == warnings.end()) warnings.push_back(warning);
+  }
+
   void check_events() {
     std::stable_sort(draft_.events.begin(), draft_.events.end(),
                      [](const EventDraft& a, const EventDraft& b) { return a.event.at_s < b.event.at_s; });
@@ -769,12 +885,14 @@ class DesignChecker {
     std::vector<std::optional<double>> down_since(design_.servers.max + 1);
     const std::size_t store_index = down_since.size() - 1;
     design_.events.clear();
+    PoolTimeline pool(design_.servers.count, design_.servers.max, design_.autoscale.enabled, design_.autoscale.min);
     for (EventDraft& event : draft_.events) {
       const double at = event.event.at_s;
       const EventActionKind kind = event.action;
       if (kind == EventActionKind::crash || kind == EventActionKind::restart) {
         const EventTarget target = resolve_target(event);
         const std::size_t index = std::holds_alternative<int>(target) ? std::get<int>(target) : store_index;
+        if (index != store_index) check_in_pool(event, pool, static_cast<int>(index));
         if (kind == EventActionKind::crash) {
           if (down_since[index])
             fail_at(
@@ -798,6 +916,7 @@ class DesignChecker {
         if (design_.autoscale.enabled && to < design_.autoscale.min)
           fail_at(*event.scale_to,
                   fmt::format("expected at least autoscale.min ({}), got {}", design_.autoscale.min, to));
+        pool.scale(at, to, std::get<ScaleEvent>(event.event.action).drain_s);
       } else if (kind == EventActionKind::traffic) {
         const auto& traffic = std::get<TrafficEvent>(event.event.action);
         const bool open = design_.clients.workload == Workload::open;
@@ -910,6 +1029,13 @@ void read_designs(const Section& top, Scenario& scenario, const LoadContext& con
   if (designs->kind != Node::Kind::sequence) fail_expected(*designs, "designs", kExpected);
   if (designs->items.empty()) fail_expected(*designs, "designs", kExpected, "at least one design is needed");
   const std::vector<std::string> keys = design_keys();
+  // Each design holds its own copy of the base file's events: bound the total before copying.
+  const std::size_t copied_events = designs->items.size() * base.events.size();
+  if (copied_events > context.limits.max_design_events)
+    fail(designs->position, "designs",
+         fmt::format("{} designs x {} events of the base file is {} events to hold, above the limit of {}",
+                     designs->items.size(), base.events.size(), copied_events, context.limits.max_design_events));
+  std::size_t events_held = 0;
   for (std::size_t i = 0; i < designs->items.size(); ++i) {
     const Section section(designs->items[i], item_path("designs", i), keys, top_level_only_hint);
     DesignDraft draft = base;
@@ -924,6 +1050,11 @@ void read_designs(const Section& top, Scenario& scenario, const LoadContext& con
     if (const Node* value = section.get("description"))
       draft.design.description = read_description(*value, section.path("description"));
     apply_design_sections(section, draft, context);
+    events_held += draft.events.size();
+    if (events_held > context.limits.max_design_events)
+      fail(section.node().position, section.path(),
+           fmt::format("the designs so far hold {} events, above the limit of {}", events_held,
+                       context.limits.max_design_events));
     scenario.designs.push_back(DesignChecker(draft, true, context).finish());
   }
 }
@@ -946,6 +1077,8 @@ Scenario build_scenario(const Node& root, const std::string& display_name,
   Scenario scenario;
   scenario.source_path = display_name;
   LoadContext context = initial_context;
+  context.display_name = display_name;
+  context.warnings = &scenario.warnings;
   read_scenario_settings(top, scenario, context);
   read_designs(top, scenario, context);
   check_expectations(top, scenario);
@@ -984,24 +1117,14 @@ Scenario load_scenario_tree(const yaml_tree::Node& root, const std::string& disp
 
 Scenario load_scenario_file(const std::string& path, const ScenarioLimits& limits) {
   constexpr std::size_t kMaxFileBytes = 64 << 20;
-  std::error_code error;
-  if (fs::is_directory(path, error))
-    throw ScenarioError(fmt::format("{}: cannot read: it is a directory", path));
-  const auto size = fs::file_size(path, error);
-  if (!error && size > kMaxFileBytes)
-    throw ScenarioError(
-        fmt::format("{}: cannot read: larger than {} MiB, not a scenario file", path, kMaxFileBytes >> 20));
-  std::ifstream input(path, std::ios::binary);
-  if (!input) throw ScenarioError(fmt::format("{}: cannot read: {}", path, std::strerror(errno)));
   std::string text;
-  char buffer[1 << 16];
-  while (input.read(buffer, sizeof buffer) || input.gcount() > 0) {
-    text.append(buffer, static_cast<std::size_t>(input.gcount()));
-    if (text.size() > kMaxFileBytes)
-      throw ScenarioError(
-          fmt::format("{}: cannot read: larger than {} MiB, not a scenario file", path, kMaxFileBytes >> 20));
+  try {
+    text = read_input_file(path, kMaxFileBytes);
+  } catch (const InputFileError& error) {
+    const std::string reason = error.what();
+    throw ScenarioError(fmt::format("{}: cannot read: {}{}", path, reason,
+                                    reason.rfind("larger than", 0) == 0 ? ", not a scenario file" : ""));
   }
-  if (input.bad()) throw ScenarioError(fmt::format("{}: cannot read: {}", path, std::strerror(errno)));
   const std::string base_dir = fs::path(path).parent_path().string();
   return load_scenario_text(text, path, base_dir, limits);
 }

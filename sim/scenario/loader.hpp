@@ -36,6 +36,7 @@ struct ScenarioLimits {
   int max_replications = 10'000;
   std::size_t max_request_kinds = 1000;  // clients.requests
   std::size_t max_events = 100'000;      // events of one list
+  std::size_t max_design_events = 1'000'000;  // events of all designs together (each copies the base's)
   int max_virtual_nodes = 10'000;        // load_balancer.virtual_nodes
 };
 

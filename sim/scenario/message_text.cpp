@@ -7,10 +7,56 @@
 
 namespace statesim {
 
+Utf8Char utf8_at(std::string_view text, std::size_t i) {
+  const auto byte = static_cast<unsigned char>(text[i]);
+  if (byte < 0x80) return {byte, 1};
+  std::size_t length = 0;
+  char32_t code_point = 0;
+  if ((byte & 0xE0) == 0xC0) {
+    length = 2;
+    code_point = byte & 0x1F;
+  } else if ((byte & 0xF0) == 0xE0) {
+    length = 3;
+    code_point = byte & 0x0F;
+  } else if ((byte & 0xF8) == 0xF0) {
+    length = 4;
+    code_point = byte & 0x07;
+  } else {
+    return {};
+  }
+  if (i + length > text.size()) return {};
+  for (std::size_t k = 1; k < length; ++k) {
+    const auto next = static_cast<unsigned char>(text[i + k]);
+    if ((next & 0xC0) != 0x80) return {};
+    code_point = (code_point << 6) | (next & 0x3F);
+  }
+  // Overlong forms, surrogates and values above U+10FFFF are not UTF-8.
+  static constexpr char32_t kLowest[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (code_point < kLowest[length] || code_point > 0x10FFFF || (code_point >= 0xD800 && code_point <= 0xDFFF))
+    return {};
+  return {code_point, length};
+}
+
+bool is_invisible_control(char32_t c) {
+  return (c >= 0x80 && c <= 0x9F) || c == 0x061C || c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E) ||
+         (c >= 0x2066 && c <= 0x2069) || c == 0x2028 || c == 0x2029;
+}
+
 std::string yaml_double_quoted(std::string_view text) {
   std::string out = "\"";
-  for (const char c : text) {
+  for (std::size_t i = 0; i < text.size();) {
+    const char c = text[i];
     const auto byte = static_cast<unsigned char>(c);
+    const Utf8Char decoded = utf8_at(text, i);
+    if (decoded.length > 1) {
+      if (is_invisible_control(decoded.code_point))
+        out += fmt::format("\\u{:04x}", static_cast<unsigned>(decoded.code_point));
+      else
+        out.append(text.substr(i, decoded.length));
+      i += decoded.length;
+      continue;
+    }
+    ++i;
     if (c == '"' || c == '\\') {
       out += '\\';
       out += c;
@@ -20,7 +66,7 @@ std::string yaml_double_quoted(std::string_view text) {
       out += "\\t";
     } else if (c == '\r') {
       out += "\\r";
-    } else if (byte < 0x20 || byte == 0x7f) {
+    } else if (byte < 0x20 || byte >= 0x7f) {
       out += fmt::format("\\x{:02x}", byte);
     } else {
       out += c;
@@ -29,10 +75,36 @@ std::string yaml_double_quoted(std::string_view text) {
   return out + "\"";
 }
 
+std::string terminal_text(std::string_view text, bool keep_newlines) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    const Utf8Char decoded = utf8_at(text, i);
+    if (decoded.length == 0) {
+      out += fmt::format("\\x{:02x}", static_cast<unsigned char>(text[i]));
+      ++i;
+      continue;
+    }
+    const char32_t c = decoded.code_point;
+    if ((c < 0x20 && !(c == '\n' && keep_newlines)) || c == 0x7f) {
+      out += fmt::format("\\x{:02x}", static_cast<unsigned>(c));
+    } else if (is_invisible_control(c)) {
+      out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
+    } else {
+      out.append(text.substr(i, decoded.length));
+    }
+    i += decoded.length;
+  }
+  return out;
+}
+
 std::string quote_value(std::string_view text) {
   constexpr std::size_t kMaxShown = 60;
   if (text.size() <= kMaxShown) return yaml_double_quoted(text);
-  std::string out = yaml_double_quoted(text.substr(0, kMaxShown));
+  // Cut between characters, not inside one.
+  std::size_t cut = kMaxShown;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  std::string out = yaml_double_quoted(text.substr(0, cut));
   out.insert(out.size() - 1, "...");
   return out;
 }

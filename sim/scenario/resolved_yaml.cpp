@@ -168,6 +168,7 @@ void write_design(Writer& w, const Design& design) {
   if (!design.platform_file.empty()) {
     w.line(in, "platform:");
     w.key(in + 2, "file", yaml_quoted(design.platform_file));
+    w.key(in + 2, "sha256", yaml_quoted(design.platform_sha256));  // `run` warns when the file no longer matches
   }
   w.line(in, "network:");
   w.key(in + 2, "client_latency", format_duration(design.network.client_latency_s));

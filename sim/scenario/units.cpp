@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <charconv>
@@ -310,7 +311,13 @@ double parse_rate(const std::string& text) {
 }
 
 double parse_size(const std::string& text) {
-  return parse_quantity(kSizeExpected, text, kSizeUnits, &kSizeUnits[0]);
+  const double bytes = parse_quantity(kSizeExpected, text, kSizeUnits, &kSizeUnits[0]);
+  // SimGrid takes whole bytes as a 64-bit count: a larger size would wrap to a small one.
+  if (bytes > kLargestSize_B)
+    fail(kSizeExpected, text, "larger than 2^53 bytes (about 9PB), the largest size statesim simulates");
+  if (bytes != std::floor(bytes))
+    fail(kSizeExpected, text, fmt::format("{} bytes: a size is a whole number of bytes", bytes));
+  return bytes;
 }
 
 double parse_bandwidth(const std::string& text) {
@@ -386,7 +393,23 @@ Distribution parse_distribution(const std::string& original) {
     fail(kDistributionExpected, original, "uniform(low, high) needs low <= high");
   if (law->kind == Distribution::Kind::lognormal && result.a <= 0)
     fail(kDistributionExpected, original, "lognormal(mean, sd) needs a mean above 0");
+  if (law->kind == Distribution::Kind::lognormal && result.b > kLargestLognormalSpread * result.a)
+    fail(kDistributionExpected, original,
+         fmt::format("lognormal(mean, sd) needs sd <= {:g} x mean: beyond, most of the mean comes from draws rarer "
+                     "than one in 10,000, so a run would not see the law it was given",
+                     kLargestLognormalSpread));
   return result;
+}
+
+std::uint64_t parse_seed(const std::string& text) {
+  constexpr std::string_view kSeedExpected = "a whole number between 0 and 18446744073709551615";
+  if (text.empty() || !std::all_of(text.begin(), text.end(), is_digit)) fail(kSeedExpected, text);
+  if (text.size() > 1 && text[0] == '0')
+    fail(kSeedExpected, text, "leading zeros are not allowed: 010 would read as octal in YAML");
+  std::uint64_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size()) fail(kSeedExpected, text, "too large");
+  return value;
 }
 
 std::string format_duration(double seconds) { return shortest_text(seconds, kDurationUnits, parse_duration); }

@@ -10,54 +10,14 @@
 #include <string>
 #include <variant>
 
-#include "model/expectations.hpp"
+#include "loader_helpers.hpp"
 #include "scenario/loader.hpp"
 #include "scenario/units.hpp"
 
 using namespace statesim;
+using namespace statesim::test;
 
 namespace {
-
-const std::string kHeader = "version: 1\nname: test\nduration: 15m\n";
-
-Scenario load(const std::string& text) { return load_scenario_text(text, "test.yaml", "."); }
-
-// The loader's message for `text` (its expectations checked against the report's fields, as
-// every command does), or "loaded" if it is accepted.
-std::string error_of(const std::string& text, const ScenarioLimits& limits = ScenarioLimits{}) {
-  try {
-    parse_expectations(load_scenario_text(text, "test.yaml", ".", limits));
-  } catch (const ScenarioError& error) {
-    return error.what();
-  }
-  return "loaded";
-}
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
-// A fresh directory under the system's temporary directory, removed at the end of a test.
-struct TemporaryDirectory {
-  std::filesystem::path path;
-  TemporaryDirectory() {
-    path =
-        std::filesystem::temp_directory_path() / ("statesim-loader-test-" + std::to_string(::getpid()) + "-" +
-                                                  std::to_string(reinterpret_cast<std::uintptr_t>(this)));
-    std::filesystem::remove_all(path);
-    std::filesystem::create_directories(path);
-  }
-  ~TemporaryDirectory() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path, ignored);
-  }
-  std::string write(const std::string& name, const std::string& content) const {
-    const auto file = path / name;
-    std::filesystem::create_directories(file.parent_path());
-    std::ofstream(file, std::ios::binary) << content;
-    return file.string();
-  }
-};
 
 const std::string kRichScenario = R"(version: 1
 name: rich-scenario
@@ -469,7 +429,8 @@ TEST_CASE("event checks") {
   for (const char* name : {"app-0", "app-4", "app-99", "web-1", "app-01", "app-", "App-1", "app-1x"})
     CHECK(contains(error_of(kHeader + "events:\n  - at: 1m\n    crash: " + name + "\n"),
                    "events[0].crash: expected a server app-1 .. app-3 (servers.max is 3) or store"));
-  CHECK(error_of(kHeader + "servers: {max: 4}\nevents:\n  - at: 1m\n    crash: app-4\n") == "loaded");
+  CHECK(error_of(kHeader + "servers: {max: 4}\nevents:\n  - {at: 30s, scale: {to: 4}}\n  - at: 1m\n    crash: app-4\n") ==
+        "loaded");
   CHECK(contains(error_of(kHeader + "events:\n  - at: 16m\n    crash: app-1\n"),
                  "events[0].at: expected a time between 0s and the duration (15m), got \"16m\""));
   CHECK(error_of(kHeader + "events:\n  - at: 15m\n    crash: app-1\n") == "loaded");
@@ -667,7 +628,7 @@ TEST_CASE("safety limits name the value and the limit, and can be raised") {
 
 TEST_CASE("platform.file is relative to the scenario file and must exist") {
   TemporaryDirectory directory;
-  const std::string platform = directory.write("platforms/dc.xml", "<platform/>");
+  const std::string platform = directory.write("platforms/dc.xml", kMinimalPlatform);
   const std::string scenario_file =
       directory.write("scenarios/s.yaml", kHeader + "platform: {file: ../platforms/dc.xml}\n");
   const Scenario scenario = load_scenario_file(scenario_file);
@@ -685,7 +646,7 @@ TEST_CASE("platform.file is relative to the scenario file and must exist") {
   }
   const std::string directory_platform =
       directory.write("scenarios/d.yaml", kHeader + "platform: {file: ../platforms}\n");
-  CHECK_THROWS_WITH_AS(load_scenario_file(directory_platform), doctest::Contains("is not a regular file"),
+  CHECK_THROWS_WITH_AS(load_scenario_file(directory_platform), doctest::Contains("platforms: it is a directory"),
                        ScenarioError);
 }
 
@@ -702,7 +663,7 @@ TEST_CASE("files that cannot be read") {
 
 TEST_CASE("resolved YAML loads back to the same scenario") {
   TemporaryDirectory directory;
-  directory.write("platform.xml", "<platform/>");
+  directory.write("platform.xml", kMinimalPlatform);
   const std::string rich_file = directory.write(
       "rich.yaml", kRichScenario + "  - name: own-platform\n    platform: {file: platform.xml}\n");
   // `arrival_rate: null` is not a rate: the rich file must first be refused for it...

@@ -1,6 +1,7 @@
 // Values with units: parsing, refusing what is ambiguous, and formatting that reads back exactly.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -241,7 +242,8 @@ TEST_CASE("formatted values parse back to exactly the same double") {
     CAPTURE(value);
     CHECK(parse_duration(format_duration(value)) == value);
     CHECK(parse_rate(format_rate(value)) == value);
-    CHECK(parse_size(format_size(value)) == value);
+    const double bytes = std::min(std::floor(value), kLargestSize_B);  // sizes are whole bytes
+    CHECK(parse_size(format_size(bytes)) == bytes);
     if (value > 0) CHECK(parse_bandwidth(format_bandwidth(value)) == value);
     if (value <= 1) CHECK(parse_fraction(format_fraction(value)) == value);
     CHECK(parse_number(format_number(value)) == value);
