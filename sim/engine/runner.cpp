@@ -62,16 +62,17 @@ class Reader {
 template <typename Archive, typename R>
 void visit_result(Archive& archive, R& result) {
   auto& s = result.summary;
-  archive(s.design, s.replication, s.seed, s.littles_law_error);
-#define STATESIM_ARCHIVE_FIELD(name, type, label, unit, decimals) archive(s.name);
+  archive(s.design, s.replication, s.seed, s.littles_law_error, s.groups);
+#define STATESIM_ARCHIVE_FIELD(name, type, label, unit, decimals, group) archive(s.name);
   STATESIM_SUMMARY_FIELDS(STATESIM_ARCHIVE_FIELD)
 #undef STATESIM_ARCHIVE_FIELD
 }
 
 template <typename Archive, typename B>
 void visit_bucket(Archive& archive, B& b) {
-  archive(b.time_s, b.active_sessions, b.logins, b.forced_logouts, b.sessions_lost, b.requests, b.ok, b.failed,
-          b.latency_p50_ms, b.latency_p99_ms, b.servers_up, b.servers_in_rotation, b.cpu_utilization);
+#define STATESIM_ARCHIVE_BUCKET(name, type, decimals, group) archive(b.name);
+  STATESIM_BUCKET_FIELDS(STATESIM_ARCHIVE_BUCKET)
+#undef STATESIM_ARCHIVE_BUCKET
 }
 
 template <typename Archive, typename E>

@@ -59,13 +59,21 @@ void ScenarioEvents::operator()(const ScaleEvent& scale) {
 }
 
 void ScenarioEvents::operator()(const RevokeEvent& revoke) {
-  const auto [logged_in, chosen] = visitors_.revoke(revoke.fraction);
+  ClientKind::Revoked total;
+  for (auto& kind : clients_) {
+    const ClientKind::Revoked revoked = kind->revoke(revoke.fraction);
+    total.logged_in += revoked.logged_in;
+    total.revoked += revoked.revoked;
+  }
   row(EventKind::revoke, "users", 0,
-      fmt::format("{} of {} logged-in users revoked; {}", chosen, logged_in, store_.revocation_effect()));
+      fmt::format("{} of {} logged-in users revoked; {}", total.revoked, total.logged_in, store_.revocation_effect()));
 }
 
 void ScenarioEvents::operator()(const TrafficEvent& traffic) {
-  row(EventKind::traffic, "clients", 0, fmt::format("{}", fmt::join(visitors_.change_traffic(traffic), ", ")));
+  std::vector<std::string> changes;
+  for (auto& kind : clients_)
+    for (std::string& change : kind->change_traffic(traffic)) changes.push_back(std::move(change));
+  row(EventKind::traffic, "clients", 0, fmt::format("{}", fmt::join(changes, ", ")));
 }
 
 // ------------------------------------------------------------------------------------ the store

@@ -2,7 +2,7 @@
 // scale, a revocation or a traffic change does, and the events.csv row it leaves.
 #pragma once
 
-#include "engine/clients/web_visitors.hpp"
+#include "engine/clients/client_kind.hpp"
 #include "engine/exchanges.hpp"
 #include "engine/rolling_deploy.hpp"
 #include "engine/server_pool.hpp"
@@ -15,14 +15,14 @@ namespace statesim::engine {
 class ScenarioEvents {
  public:
   ScenarioEvents(World& world, ServerPool& pool, StoreHost& store_host, SessionStore& store, SessionTable& sessions,
-                 Exchanges& exchanges, WebVisitors& visitors, RollingDeploy& deploy)
+                 Exchanges& exchanges, std::vector<std::unique_ptr<ClientKind>>& clients, RollingDeploy& deploy)
       : world_(world),
         pool_(pool),
         store_host_(store_host),
         store_(store),
         sessions_(sessions),
         exchanges_(exchanges),
-        visitors_(visitors),
+        clients_(clients),
         deploy_(deploy) {}
 
   // Schedules every event of the design at its time (same-time events in file order).
@@ -47,7 +47,7 @@ class ScenarioEvents {
   SessionStore& store_;
   SessionTable& sessions_;
   Exchanges& exchanges_;
-  WebVisitors& visitors_;
+  std::vector<std::unique_ptr<ClientKind>>& clients_;
   RollingDeploy& deploy_;
 };
 

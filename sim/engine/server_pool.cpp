@@ -180,7 +180,9 @@ void ServerPool::cancel_drain(int s) {
 
 bool ServerPool::drained(int s) const {
   const Server& server = servers_[index(s)];
-  return sessions_held(s) == 0 && server.busy_workers == 0 && server.queue.empty() && balancer_.view(s).in_flight == 0;
+  if (sessions_held(s) != 0 || server.busy_workers != 0 || !server.queue.empty() || balancer_.view(s).in_flight != 0)
+    return false;
+  return std::all_of(holders_.begin(), holders_.end(), [s](const auto& held) { return held(s) == 0; });
 }
 
 void ServerPool::end_drain(int s) {

@@ -65,6 +65,9 @@ class ServerPool {
   // How many sessions a server holds in memory (for drains and event details).
   void set_sessions_held(std::function<std::int64_t(int)> count) { sessions_held_ = std::move(count); }
   std::int64_t sessions_held(int s) const { return sessions_held_ ? sessions_held_(s) : 0; }
+  // Something else a draining server must wait for before it stops early (connections, matches,
+  // uploads in progress): how many of it the server holds.
+  void add_holder(std::function<std::int64_t(int)> count) { holders_.push_back(std::move(count)); }
 
   // ---- lifecycle
   // The host goes down at once; everything in it fails. Nothing happens to a stopped server.
@@ -121,6 +124,7 @@ class ServerPool {
   std::vector<Server> servers_;
   std::vector<StopListener> stop_listeners_;
   std::function<std::int64_t(int)> sessions_held_;
+  std::vector<std::function<std::int64_t(int)>> holders_;
   std::function<void()> after_probe_round_;
   double last_resize_at_;
 };

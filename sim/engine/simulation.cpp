@@ -11,7 +11,7 @@
 #include <fmt/format.h>
 
 #include "engine/autoscaler.hpp"
-#include "engine/clients/web_visitors.hpp"
+#include "engine/clients/client_kind.hpp"
 #include "engine/exchanges.hpp"
 #include "engine/platform.hpp"
 #include "engine/rolling_deploy.hpp"
@@ -44,9 +44,9 @@ class Simulation {
         pool_(world_, balancer_),
         store_host_(world_, *store_),
         exchanges_(world_, pool_, balancer_, store_host_),
-        visitors_(world_, exchanges_, sessions_, *store_, store_host_),
+        parts_{world_, pool_, balancer_, store_host_, *store_, sessions_, exchanges_},
         deploy_(world_, pool_, balancer_),
-        events_(world_, pool_, store_host_, *store_, sessions_, exchanges_, visitors_, deploy_),
+        events_(world_, pool_, store_host_, *store_, sessions_, exchanges_, clients_, deploy_),
         autoscaler_(world_, pool_) {
     // What a server's stop destroys, in this order: its memory sessions, then its requests.
     pool_.set_sessions_held([this](int s) { return sessions_.held_by(s); });
@@ -55,6 +55,7 @@ class Simulation {
       report.sessions_lost = sessions_.lose_held_by(s, world_.now());
     });
     pool_.on_stop([this](int s, CrashReport& report) { exchanges_.server_stopped(s, report); });
+    clients_ = make_client_kinds(parts_);  // after the two above: they subscribe after them
     world_.clock.set_before_firing([this] { world_.activities.release_finished(); });
     const std::uint64_t entities = static_cast<std::uint64_t>(design.clients.users) +
                                    static_cast<std::uint64_t>(design.servers.max) + design.events.size();
@@ -63,7 +64,7 @@ class Simulation {
 
   RunResult run(sg4::Engine& engine) {
     // The order of these first actions is the order of same-time actions later: keep it.
-    visitors_.start();
+    for (auto& kind : clients_) kind->start();
     events_.schedule_all();
     pool_.start_health_checks([this] { deploy_.after_probe_round(); });
     autoscaler_.start();
@@ -91,6 +92,7 @@ class Simulation {
 
   RunResult finish() {
     const double end = world_.scenario.duration_s;
+    for (auto& kind : clients_) kind->finish(end);
     sessions_.expire_idle(end);
     return world_.recorder.finish(end, snapshot(end), exchanges_.residual_sojourn_s(end));
   }
@@ -102,7 +104,8 @@ class Simulation {
   ServerPool pool_;
   StoreHost store_host_;
   Exchanges exchanges_;
-  WebVisitors visitors_;
+  EngineParts parts_;
+  std::vector<std::unique_ptr<ClientKind>> clients_;
   RollingDeploy deploy_;
   ScenarioEvents events_;
   Autoscaler autoscaler_;

@@ -24,9 +24,10 @@ inline constexpr NameTable<FailureCause, 6> kFailureCauseNames{{{
 const char* failure_cause_name(FailureCause cause);  // "reset", "server_down", ...
 
 // The numeric fields of a run's summary, defined once, in the order of summary.csv:
-// FIELD(name, type, table label, unit, decimals). `type` is count (a whole number) or real;
-// `unit` is "" for counts, else "ms", "req/s" or "fraction"; `decimals` is the fixed-point
-// precision of a real field in CSV and JSON. The Summary members, the report's field table and
+// FIELD(name, type, table label, unit, decimals, group). `type` is count (a whole number) or
+// real; `unit` is "" for counts, else "ms", "req/s", "s" or "fraction"; `decimals` is the
+// fixed-point precision of a real field in CSV and JSON; `group` the part of the format it
+// reports on (FieldGroup): a design without that part shows the field empty. The Summary members, the report's field table and
 // the encoding a simulation process sends its parent are all generated from this list, so a
 // field cannot be forgotten by one of them. What each field counts:
 //   sessions_started   logins that succeeded, re-logins included
@@ -45,32 +46,37 @@ const char* failure_cause_name(FailureCause cause);  // "reset", "server_down", 
 //   revoked_accepted   requests accepted with a revoked session or token
 //   in_flight          sent but neither answered nor failed at the end
 #define STATESIM_SUMMARY_FIELDS(FIELD)                                         \
-  FIELD(sessions_started, count, "sessions started", "", 0)                   \
-  FIELD(sessions_ended, count, "sessions ended", "", 0)                       \
-  FIELD(sessions_lost, count, "sessions lost", "", 0)                         \
-  FIELD(sessions_active, count, "sessions active at end", "", 0)              \
-  FIELD(forced_logouts, count, "forced logouts", "", 0)                       \
-  FIELD(users_affected, count, "users affected", "", 0)                       \
-  FIELD(requests, count, "requests", "", 0)                                   \
-  FIELD(ok, count, "ok", "", 0)                                               \
-  FIELD(failed, count, "failed requests", "", 0)                              \
-  FIELD(forced, count, "answered 401", "", 0)                                 \
-  FIELD(failed_reset, count, "  reset", "", 0)                                \
-  FIELD(failed_server_down, count, "  server down", "", 0)                    \
-  FIELD(failed_overload, count, "  overload", "", 0)                          \
-  FIELD(failed_store_down, count, "  store down", "", 0)                      \
-  FIELD(failed_timeout, count, "  timeout", "", 0)                            \
-  FIELD(failed_no_server, count, "  no server", "", 0)                        \
-  FIELD(latency_mean_ms, real, "latency mean (ms)", "ms", 3)                  \
-  FIELD(latency_p50_ms, real, "latency p50 (ms)", "ms", 3)                    \
-  FIELD(latency_p95_ms, real, "latency p95 (ms)", "ms", 3)                    \
-  FIELD(latency_p99_ms, real, "latency p99 (ms)", "ms", 3)                    \
-  FIELD(latency_max_ms, real, "latency max (ms)", "ms", 3)                    \
-  FIELD(throughput_rps, real, "throughput (req/s)", "req/s", 3)               \
-  FIELD(cpu_utilization, real, "cpu utilisation (%)", "fraction", 4)          \
-  FIELD(store_ops, count, "store operations", "", 0)                          \
-  FIELD(revoked_accepted, count, "revoked but accepted", "", 0)               \
-  FIELD(in_flight, count, "in flight at end", "", 0)
+  FIELD(sessions_started, count, "sessions started", "", 0, core)                   \
+  FIELD(sessions_ended, count, "sessions ended", "", 0, core)                       \
+  FIELD(sessions_lost, count, "sessions lost", "", 0, core)                         \
+  FIELD(sessions_active, count, "sessions active at end", "", 0, core)              \
+  FIELD(forced_logouts, count, "forced logouts", "", 0, core)                       \
+  FIELD(users_affected, count, "users affected", "", 0, core)                       \
+  FIELD(requests, count, "requests", "", 0, core)                                   \
+  FIELD(ok, count, "ok", "", 0, core)                                               \
+  FIELD(failed, count, "failed requests", "", 0, core)                              \
+  FIELD(forced, count, "answered 401", "", 0, core)                                 \
+  FIELD(failed_reset, count, "  reset", "", 0, core)                                \
+  FIELD(failed_server_down, count, "  server down", "", 0, core)                    \
+  FIELD(failed_overload, count, "  overload", "", 0, core)                          \
+  FIELD(failed_store_down, count, "  store down", "", 0, core)                      \
+  FIELD(failed_timeout, count, "  timeout", "", 0, core)                            \
+  FIELD(failed_no_server, count, "  no server", "", 0, core)                        \
+  FIELD(latency_mean_ms, real, "latency mean (ms)", "ms", 3, core)                  \
+  FIELD(latency_p50_ms, real, "latency p50 (ms)", "ms", 3, core)                    \
+  FIELD(latency_p95_ms, real, "latency p95 (ms)", "ms", 3, core)                    \
+  FIELD(latency_p99_ms, real, "latency p99 (ms)", "ms", 3, core)                    \
+  FIELD(latency_max_ms, real, "latency max (ms)", "ms", 3, core)                    \
+  FIELD(throughput_rps, real, "throughput (req/s)", "req/s", 3, core)               \
+  FIELD(cpu_utilization, real, "cpu utilisation (%)", "fraction", 4, core)          \
+  FIELD(store_ops, count, "store operations", "", 0, core)                          \
+  FIELD(revoked_accepted, count, "revoked but accepted", "", 0, core)               \
+  FIELD(in_flight, count, "in flight at end", "", 0, core)
+
+// The part of the scenario format a field reports on: part 1's web visitors (always there), or
+// one of part 2's sections. A run records which it had (Summary::groups).
+enum class FieldGroup : std::uint8_t { core, realtime, games, uploads, effects };
+inline constexpr std::uint32_t group_bit(FieldGroup group) { return 1u << static_cast<unsigned>(group); }
 
 namespace field_type {
 using count = std::int64_t;
@@ -81,31 +87,50 @@ struct Summary {
   std::string design;
   int replication = 0;
   std::uint64_t seed = 0;  // the seed this replication's streams derive from
-#define STATESIM_SUMMARY_MEMBER(name, type, label, unit, decimals) field_type::type name = 0;
+#define STATESIM_SUMMARY_MEMBER(name, type, label, unit, decimals, group) field_type::type name = 0;
   STATESIM_SUMMARY_FIELDS(STATESIM_SUMMARY_MEMBER)
 #undef STATESIM_SUMMARY_MEMBER
   double littles_law_error = 0;  // |L - X*W| / max(L, tiny), counted exactly over the run
+  std::uint32_t groups = group_bit(FieldGroup::core);  // the FieldGroups this run had
+  bool has(FieldGroup group) const { return (groups & group_bit(group)) != 0; }
 
   // The failed_<cause> counter of `cause`.
   std::int64_t& failures_of(FailureCause cause);
   std::int64_t failures_of(FailureCause cause) const;
 };
 
-// One report_interval bucket of the time series; counts are of things that happened in it.
+// The columns of timeseries.csv after design and replication, defined once in their order:
+// BUCKET(name, type, decimals, group), each of one report_interval bucket. Counts are of
+// things that happened in the bucket unless said otherwise:
+//   time_s               start of the bucket
+//   active_sessions      at the end of the bucket
+//   logins               successful logins
+//   forced_logouts, sessions_lost
+//   requests             requests sent
+//   ok, failed           requests answered successfully / failed (by completion time)
+//   latency_p50_ms, latency_p99_ms   of ok requests completed in the bucket; NaN if none
+//   servers_up           hosts powered on at the end of the bucket
+//   servers_in_rotation  servers the balancer sends new sessions to, at the end
+//   cpu_utilization      busy fraction of the cores of servers up, over the bucket
+#define STATESIM_BUCKET_FIELDS(BUCKET)            \
+  BUCKET(time_s, real, 3, core)                   \
+  BUCKET(active_sessions, count, 0, core)         \
+  BUCKET(logins, count, 0, core)                  \
+  BUCKET(forced_logouts, count, 0, core)          \
+  BUCKET(sessions_lost, count, 0, core)           \
+  BUCKET(requests, count, 0, core)                \
+  BUCKET(ok, count, 0, core)                      \
+  BUCKET(failed, count, 0, core)                  \
+  BUCKET(latency_p50_ms, real, 3, core)           \
+  BUCKET(latency_p99_ms, real, 3, core)           \
+  BUCKET(servers_up, count, 0, core)              \
+  BUCKET(servers_in_rotation, count, 0, core)     \
+  BUCKET(cpu_utilization, real, 4, core)
+
 struct Bucket {
-  double time_s = 0;                     // start of the bucket
-  std::int64_t active_sessions = 0;      // at the end of the bucket
-  std::int64_t logins = 0;               // successful logins
-  std::int64_t forced_logouts = 0;
-  std::int64_t sessions_lost = 0;
-  std::int64_t requests = 0;             // requests sent
-  std::int64_t ok = 0;                   // requests answered successfully (by completion time)
-  std::int64_t failed = 0;
-  double latency_p50_ms = 0;             // of ok requests completed in the bucket; NaN if none
-  double latency_p99_ms = 0;
-  int servers_up = 0;                    // hosts powered on at the end of the bucket
-  int servers_in_rotation = 0;           // servers the balancer sends new sessions to, at the end
-  double cpu_utilization = 0;            // busy fraction of the cores of servers up, over the bucket
+#define STATESIM_BUCKET_MEMBER(name, type, decimals, group) field_type::type name = 0;
+  STATESIM_BUCKET_FIELDS(STATESIM_BUCKET_MEMBER)
+#undef STATESIM_BUCKET_MEMBER
 };
 
 // EventRow::forced_logouts_after and failed_after count this long after the event.

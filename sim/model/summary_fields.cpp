@@ -1,13 +1,27 @@
 #include "model/summary_fields.hpp"
 
+#include <limits>
+
 namespace statesim {
 
 const std::vector<SummaryField>& summary_fields() {
   static const std::vector<SummaryField> fields = {
-#define STATESIM_SUMMARY_ENTRY(name, type, label, unit, decimals) \
-  {#name, label, FieldKind::type, unit, decimals, [](const Summary& s) { return static_cast<double>(s.name); }},
+#define STATESIM_SUMMARY_ENTRY(name, type, label, unit, decimals, group)                       \
+  {#name, label, FieldKind::type, unit, decimals, FieldGroup::group, [](const Summary& s) {      \
+     return s.has(FieldGroup::group) ? static_cast<double>(s.name) : std::numeric_limits<double>::quiet_NaN(); \
+   }},
       STATESIM_SUMMARY_FIELDS(STATESIM_SUMMARY_ENTRY)
 #undef STATESIM_SUMMARY_ENTRY
+  };
+  return fields;
+}
+
+const std::vector<BucketField>& bucket_fields() {
+  static const std::vector<BucketField> fields = {
+#define STATESIM_BUCKET_ENTRY(name, type, decimals, group) \
+  {#name, FieldKind::type, decimals, FieldGroup::group, [](const Bucket& b) { return static_cast<double>(b.name); }},
+      STATESIM_BUCKET_FIELDS(STATESIM_BUCKET_ENTRY)
+#undef STATESIM_BUCKET_ENTRY
   };
   return fields;
 }

@@ -20,6 +20,7 @@ struct SummaryField {
   FieldKind kind;
   const char* unit;   // "" for counts, "ms", "req/s", "fraction"
   int decimals;       // real fields: digits after the point in CSV and JSON
+  FieldGroup group;   // NaN (an empty field) for a run without this part of the format
   double (*value)(const Summary&);
 };
 
@@ -31,6 +32,16 @@ const std::vector<SummaryField>& summary_fields();
 
 // The field named `name`, or nullptr.
 const SummaryField* find_summary_field(std::string_view name);
+
+// The columns of timeseries.csv after design and replication, in order.
+struct BucketField {
+  const char* name;
+  FieldKind kind;
+  int decimals;
+  FieldGroup group;
+  double (*value)(const Bucket&);
+};
+const std::vector<BucketField>& bucket_fields();
 
 // Names of the numeric fields, in contract order (no design/replication/seed).
 std::vector<std::string> summary_field_names();

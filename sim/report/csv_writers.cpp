@@ -12,8 +12,6 @@ namespace statesim {
 namespace {
 
 constexpr int kTimeDecimals = 3;
-constexpr int kLatencyDecimals = 3;
-constexpr int kUtilizationDecimals = 4;
 
 void append_row(std::string& csv, const std::vector<std::string>& fields) { csv += csv_line(fields); }
 
@@ -43,17 +41,23 @@ std::string summary_csv(const std::vector<RunResult>& runs) {
 
 std::string timeseries_csv(const std::vector<RunResult>& runs) {
   std::string csv;
-  append_row(csv, {"design", "replication", "time_s", "active_sessions", "logins", "forced_logouts",
-                   "sessions_lost", "requests", "ok", "failed", "latency_p50_ms", "latency_p99_ms",
-                   "servers_up", "servers_in_rotation", "cpu_utilization"});
+  std::vector<std::string> header = {"design", "replication"};
+  for (const BucketField& field : bucket_fields()) header.emplace_back(field.name);
+  append_row(csv, header);
   for (const RunResult& run : runs) {
     for (const Bucket& b : run.buckets) {
-      append_row(csv, {run.summary.design, integer(run.summary.replication), real(b.time_s, kTimeDecimals),
-                       integer(b.active_sessions), integer(b.logins), integer(b.forced_logouts),
-                       integer(b.sessions_lost), integer(b.requests), integer(b.ok), integer(b.failed),
-                       real(b.latency_p50_ms, kLatencyDecimals), real(b.latency_p99_ms, kLatencyDecimals),
-                       integer(b.servers_up), integer(b.servers_in_rotation),
-                       real(b.cpu_utilization, kUtilizationDecimals)});
+      std::vector<std::string> row = {run.summary.design, integer(run.summary.replication)};
+      for (const BucketField& field : bucket_fields()) {
+        const double value = field.value(b);
+        if (!run.summary.has(field.group)) {
+          row.emplace_back();  // the run had no such part: an empty column
+        } else if (field.kind == FieldKind::count) {
+          row.push_back(integer(static_cast<std::int64_t>(std::llround(value))));
+        } else {
+          row.push_back(real(value, field.decimals));
+        }
+      }
+      append_row(csv, row);
     }
   }
   return csv;

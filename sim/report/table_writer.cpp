@@ -99,6 +99,13 @@ std::vector<const SummaryField*> table_rows(const std::vector<RunResult>& runs) 
     if (seen) rows.push_back(&cause);
   }
   for (const char* name : kOtherRows) rows.push_back(&field_named(name));
+  // Then, in field-table order, the fields of the parts of the format some run had (realtime,
+  // games, uploads, effects): a design without them shows "-".
+  for (const SummaryField& field : summary_fields()) {
+    if (field.group == FieldGroup::core) continue;
+    if (std::any_of(runs.begin(), runs.end(), [&](const RunResult& r) { return r.summary.has(field.group); }))
+      rows.push_back(&field);
+  }
   return rows;
 }
 

@@ -329,7 +329,7 @@ void WebVisitors::on_failed(std::uint32_t u) {
 
 // ------------------------------------------------------------------------------------ events
 
-std::pair<std::int64_t, std::int64_t> WebVisitors::revoke(double fraction) {
+ClientKind::Revoked WebVisitors::revoke(double fraction) {
   RandomStream rng(world_.stream_key(StreamPurpose::revoke, revocations_++));
   std::int64_t logged_in = 0, chosen = 0;
   for (std::uint32_t u = 0; u < users_.size(); ++u) {
@@ -347,7 +347,7 @@ std::pair<std::int64_t, std::int64_t> WebVisitors::revoke(double fraction) {
         break;
     }
   }
-  return {logged_in, chosen};
+  return Revoked{logged_in, chosen};
 }
 
 std::vector<std::string> WebVisitors::change_traffic(const TrafficEvent& traffic) {
@@ -368,6 +368,10 @@ std::vector<std::string> WebVisitors::change_traffic(const TrafficEvent& traffic
     changes.push_back(fmt::format("think time mean {}s", think_time_.mean()));
   }
   return changes;
+}
+
+std::unique_ptr<ClientKind> make_web_visitors(EngineParts& parts) {
+  return std::make_unique<WebVisitors>(parts.world, parts.exchanges, parts.sessions, parts.store, parts.store_host);
 }
 
 }  // namespace statesim::engine

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/clients/client_kind.hpp"
 #include "engine/exchanges.hpp"
 #include "engine/store_host.hpp"
 #include "engine/world.hpp"
@@ -17,20 +18,20 @@
 
 namespace statesim::engine {
 
-class WebVisitors final : public ExchangeHandler {
+class WebVisitors final : public ClientKind, public ExchangeHandler {
  public:
   WebVisitors(World& world, Exchanges& exchanges, SessionTable& sessions, const SessionStore& store,
               const StoreHost& store_host);
 
   // The first arrival (open) or the population's first logins over the ramp-up (closed); or,
   // with clients.start: steady_state, the visits in progress at t = 0 (see start_steady()).
-  void start();
+  void start() override;
 
   // Revokes each logged-in user with probability `fraction` (drawn from the revocation's own
-  // stream); returns (logged-in users, users revoked).
-  std::pair<std::int64_t, std::int64_t> revoke(double fraction);
+  // stream).
+  Revoked revoke(double fraction) override;
   // Applies a traffic event from now on; returns what changed, for the event row.
-  std::vector<std::string> change_traffic(const TrafficEvent& traffic);
+  std::vector<std::string> change_traffic(const TrafficEvent& traffic) override;
 
   bool admit(const Exchange& exchange) override;
   bool executed(const Exchange& exchange) override;
@@ -94,5 +95,8 @@ class WebVisitors final : public ExchangeHandler {
   std::deque<User> users_;  // references stay valid while it grows
   FreeSlots free_users_;
 };
+
+// The web visitors of part 1 (the clients section).
+std::unique_ptr<ClientKind> make_web_visitors(EngineParts& parts);
 
 }  // namespace statesim::engine

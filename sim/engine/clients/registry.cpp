@@ -1,0 +1,18 @@
+// The client kinds: each factory returns nothing when the design has no such population.
+#include "engine/clients/client_kind.hpp"
+#include "engine/clients/web_visitors.hpp"
+
+namespace statesim::engine {
+
+std::vector<std::unique_ptr<ClientKind>> make_client_kinds(EngineParts& parts) {
+  using Factory = std::unique_ptr<ClientKind> (*)(EngineParts&);
+  static const Factory kFactories[] = {
+      make_web_visitors,
+  };
+  std::vector<std::unique_ptr<ClientKind>> kinds;
+  for (const Factory factory : kFactories)
+    if (auto kind = factory(parts)) kinds.push_back(std::move(kind));
+  return kinds;
+}
+
+}  // namespace statesim::engine
