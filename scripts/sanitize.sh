@@ -5,8 +5,8 @@
 # Usage: scripts/sanitize.sh [extra ctest arguments]
 #
 # Leak detection is off: SimGrid and the simulation children leave their objects to the process
-# exit on purpose. Every test runs by default (about 10 minutes on 2 cores, most of it
-# test_shipped_scenarios; test_fidelity takes about 2). To leave slow tests out, set
+# exit on purpose. Every test runs by default, two at a time (JOBS), about 10 minutes on 2 cores,
+# most of it test_lifecycle and test_shipped_scenarios. To leave slow tests out, set
 # SANITIZE_EXCLUDE to a ctest -E pattern, e.g. SANITIZE_EXCLUDE='^test_(fidelity|shipped_scenarios)$'.
 # The simulation runs in forked children: a sanitizer report there aborts the child, the parent
 # reports "died (signal 6)" and the test fails; the report itself is on the child's stderr.
@@ -22,4 +22,4 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 exclude=${SANITIZE_EXCLUDE:-}
 exclude_args=()
 [ -n "$exclude" ] && exclude_args=(-E "$exclude")
-ctest --test-dir "$build_dir" --output-on-failure "${exclude_args[@]}" "$@"
+ctest --test-dir "$build_dir" --output-on-failure -j"${JOBS:-2}" "${exclude_args[@]}" "$@"

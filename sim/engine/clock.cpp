@@ -24,6 +24,16 @@ Clock::Ticket Clock::schedule(double time_s, Action action, Lane lane) {
   return ticket;
 }
 
+Clock::Ticket Clock::schedule_after(double delay_s, Action action, Lane lane) {
+  const double time_s = now() + delay_s;
+  if (time_s > horizon_s_) return Ticket{};
+  auto found = fifo_of_delay_.find(delay_s);
+  if (found == fifo_of_delay_.end()) found = fifo_of_delay_.emplace(delay_s, queue_.add_fifo()).first;
+  Ticket ticket = queue_.push(found->second, time_s, std::move(action), lane);
+  if (!firing_ && time_s < armed_at_) arm();
+  return ticket;
+}
+
 void Clock::cancel(Ticket& ticket) {
   if (!queue_.pending(ticket)) {
     ticket = Ticket{};

@@ -8,6 +8,7 @@
 #include <functional>
 #include <limits>
 #include <stdexcept>
+#include <unordered_map>
 
 #include "model/timed_queue.hpp"
 
@@ -39,6 +40,9 @@ class Clock {
   static double now();
 
   Ticket schedule(double time_s, Action action, Lane lane = Lane::normal);
+  // `delay_s` from now, for actions that always come the same delay after their scheduling
+  // (timeouts, the latency of a link): they wait in a FIFO of that delay, cheaper than the heap.
+  Ticket schedule_after(double delay_s, Action action, Lane lane = Lane::normal);
   // Removes the action if it is still pending; the ticket is emptied either way.
   void cancel(Ticket& ticket);
   bool pending(const Ticket& ticket) const { return queue_.pending(ticket); }
@@ -56,6 +60,7 @@ class Clock {
 
   double horizon_s_;
   TimedQueue queue_;
+  std::unordered_map<double, TimedQueue::FifoId> fifo_of_delay_;
   simgrid::kernel::timer::Timer* armed_ = nullptr;
   double armed_at_ = std::numeric_limits<double>::infinity();
   bool firing_ = false;

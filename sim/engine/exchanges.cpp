@@ -51,8 +51,8 @@ void Exchanges::send(const ExchangeRequest& request) {
   e.request = request;
   e.sent_at = world_.now();
   world_.recorder.request_sent(e.sent_at);
-  e.timeout = world_.clock.schedule(
-      e.sent_at + world_.design.clients.timeout_s, [this, x] { on_timeout(x); }, Clock::Lane::first);
+  e.timeout = world_.clock.schedule_after(world_.design.clients.timeout_s, [this, x] { on_timeout(x); },
+                                          Clock::Lane::first);
 
   const std::optional<int> picked = balancer_.pick(request.route);
   if (!picked) {

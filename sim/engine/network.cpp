@@ -98,9 +98,8 @@ void Network::transfer(sg4::Host* from, sg4::Host* to, double bytes, Activities:
   const std::uint32_t slot = free_pending_.take(pending_);
   pending_[slot] = Pending{&how, from, to, bytes, std::move(done)};
   // A route of unshared links only: latency, then the bytes at the cap (nothing shares them).
-  const double wake_at = how.comm_from == nullptr ? clock_.now() + how.timed_latency_s + bytes / how.rate_cap_Bps
-                                                  : clock_.now() + how.timed_latency_s;
-  clock_.schedule(wake_at, [this, slot] { after_wake_up(slot); });
+  const double delay = how.comm_from == nullptr ? how.timed_latency_s + bytes / how.rate_cap_Bps : how.timed_latency_s;
+  clock_.schedule_after(delay, [this, slot] { after_wake_up(slot); });
 }
 
 void Network::after_wake_up(std::uint32_t slot) {

@@ -90,7 +90,7 @@ class SessionStore {
 
  protected:
   explicit SessionStore(const SessionSpec& spec) : spec_(spec) {}
-  const SessionSpec& spec_;
+  const SessionSpec spec_;  // a copy: a store may outlive the spec it was made from
 };
 
 std::unique_ptr<SessionStore> make_session_store(const SessionSpec& spec);

@@ -18,6 +18,8 @@ namespace {
 constexpr std::size_t kTextWidth = 100;
 constexpr const char* kColumnGap = "   ";
 constexpr const char* kPlusMinus = "\u00b1";
+// Events listed per design under the table (all of them are in events.csv).
+constexpr std::size_t kMostEventsShown = 20;
 
 // Rows of the table, most important first; failure causes are inserted after "failed"
 // when non-zero in some run.
@@ -261,7 +263,17 @@ void print_events(std::ostream& out, const std::vector<DesignRuns>& designs, int
   for (const DesignRuns& design : designs) {
     const RunResult* run = first_replication(design);
     if (run == nullptr) continue;
+    std::size_t shown = 0;
     for (const EventRow& event : run->events) {
+      if (shown++ == kMostEventsShown) {  // a thousand crashes would bury the table
+        const std::size_t more = run->events.size() - kMostEventsShown;
+        std::int64_t lost = 0;
+        for (std::size_t i = kMostEventsShown; i < run->events.size(); ++i) lost += run->events[i].sessions_lost;
+        out << fmt::format("  {}  ... and {} more event{} ({} sessions lost); events.csv has every one\n",
+                           pad_right(design.name, name_width), format_count(static_cast<std::int64_t>(more)),
+                           more == 1 ? "" : "s", format_count(lost));
+        break;
+      }
       std::string what(kEventKindNames.name(event.event));
       if (!event.target.empty()) what += " " + event.target;
       if (!event.detail.empty()) what += " (" + terminal_text(event.detail, false) + ")";

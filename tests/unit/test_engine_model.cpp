@@ -72,6 +72,32 @@ TEST_CASE("the timed queue stays ordered through many random pushes and cancels"
   CHECK(std::is_sorted(popped.begin(), popped.end()));
 }
 
+TEST_CASE("FIFO lanes of constant delays merge with the heap in (time, lane, order), cancels skipped") {
+  TimedQueue queue;
+  std::vector<std::string> ran;
+  auto note = [&ran](std::string what) { return [&ran, what] { ran.push_back(what); }; };
+  const auto fifo = queue.add_fifo();
+  queue.push(fifo, 1.0, note("f1"));
+  auto cancelled = queue.push(fifo, 2.0, note("f2"));
+  queue.push(fifo, 2.0, note("f3"), TimedQueue::Lane::first);
+  queue.push(2.0, note("h2"));
+  queue.push(0.5, note("h0"));
+  queue.push(fifo, 3.0, note("f4"));
+  CHECK(queue.size() == 6);
+  queue.cancel(cancelled);
+  CHECK(queue.size() == 5);
+  CHECK_FALSE(queue.pending(cancelled));
+  while (!queue.empty()) queue.pop()();
+  // f3 is in the first lane: before h2 at the same time; the cancelled f2 never runs.
+  CHECK(ran == std::vector<std::string>{"h0", "f1", "f3", "h2", "f4"});
+  CHECK(queue.size() == 0);
+  // Slots of cancelled FIFO entries are reused once they have left the FIFO.
+  auto again = queue.push(fifo, 4.0, note("f5"));
+  CHECK(queue.pending(again));
+  queue.pop()();
+  CHECK(ran.back() == "f5");
+}
+
 namespace {
 
 Scenario scenario_of(double duration_s, double interval_s) {
