@@ -78,8 +78,7 @@ void Clock::fire() {
     instant_s_ = t;
     instant_actions_ = 0;
   }
-  while (!queue_.empty() && queue_.top_time() <= t) {
-    Action action = queue_.pop();
+  while (Action action = queue_.pop_due(t)) {
     if (++instant_actions_ > instant_budget_) {
       firing_ = false;
       throw ZeroTimeLoop(t, instant_actions_);

@@ -36,7 +36,7 @@ Network::Crossing Network::plan(sg4::Host* from, sg4::Host* to) {
   Crossing crossing;
   crossing.comm_from = from;
   crossing.comm_to = to;
-  if (!shortcuts_ || from == to) return crossing;
+  if (mode_ == UnsharedLinks::simulated || from == to) return crossing;
   double route_latency = 0;
   std::vector<sg4::Link*> shared;
   double unshared_latency = 0, unshared_bandwidth = std::numeric_limits<double>::infinity();
@@ -51,6 +51,7 @@ Network::Crossing Network::plan(sg4::Host* from, sg4::Host* to) {
     }
   }
   if (!any_unshared) return crossing;
+  if (mode_ == UnsharedLinks::automatic && transfers_per_s_ * unshared_latency < kWorthwhileInLatency) return crossing;
   double cap = unshared_bandwidth;
   const double gamma = simgrid::config::get_value<double>("network/TCP-gamma");
   if (gamma > 0 && route_latency > 0) cap = std::min(cap, gamma / (2 * route_latency));

@@ -8,6 +8,7 @@
 #include "engine/clock.hpp"
 #include "engine/network.hpp"
 #include "engine/platform.hpp"
+#include "model/capacity.hpp"
 #include "model/random.hpp"
 #include "model/recorder.hpp"
 #include "scenario/config.hpp"
@@ -23,7 +24,8 @@ struct World {
         replication(replication_in),
         platform(std::move(platform_in)),
         clock(scenario_in.duration_s),
-        network(clock, activities, platform, design_in.network.unshared_links == UnsharedLinks::timed),
+        network(clock, activities, platform, design_in.network.unshared_links,
+                2 * offered_load(design_in).requests_per_s),
         recorder(scenario_in, design_in, replication_in) {}
   World(const World&) = delete;
   World& operator=(const World&) = delete;

@@ -5,6 +5,7 @@
 namespace statesim {
 
 std::uint32_t TimedQueue::take_slot(Action action) {
+  changed();
   const std::uint32_t slot = free_slots_.take(slots_);
   slots_[slot].action = std::move(action);
   live_++;
@@ -32,6 +33,7 @@ bool TimedQueue::pending(const Ticket& ticket) const {
 
 void TimedQueue::cancel(Ticket& ticket) {
   if (pending(ticket)) {
+    changed();
     Slot& slot = slots_[ticket.slot_];
     live_--;
     if (slot.heap_index == kInFifo) {  // left in its FIFO, skipped when it reaches the front
@@ -47,6 +49,7 @@ void TimedQueue::cancel(Ticket& ticket) {
 }
 
 long TimedQueue::earliest() {
+  if (earliest_known_) return earliest_;
   long best = heap_.empty() ? -2 : -1;
   for (std::size_t f = 0; f < fifos_.size(); ++f) {
     std::deque<Entry>& fifo = fifos_[f];
@@ -58,18 +61,24 @@ long TimedQueue::earliest() {
     if (best == -2 || before(fifo.front(), best == -1 ? heap_.front() : fifos_[static_cast<std::size_t>(best)].front()))
       best = static_cast<long>(f);
   }
+  earliest_known_ = true;
+  earliest_ = best;
   return best;
 }
-
-bool TimedQueue::empty() { return earliest() == -2; }
 
 double TimedQueue::top_time() {
   const long where = earliest();
   return where == -1 ? heap_.front().time_s : fifos_[static_cast<std::size_t>(where)].front().time_s;
 }
 
+TimedQueue::Action TimedQueue::pop_due(double now_s) {
+  if (live_ == 0 || top_time() > now_s) return Action{};
+  return pop();
+}
+
 TimedQueue::Action TimedQueue::pop() {
   const long where = earliest();
+  changed();
   std::uint32_t slot;
   if (where == -1) {
     slot = heap_.front().slot;

@@ -52,11 +52,13 @@ class TimedQueue {
   void cancel(Ticket& ticket);
   bool pending(const Ticket& ticket) const;
 
-  bool empty();
+  bool empty() { return live_ == 0; }
   std::size_t size() const { return live_; }
   double top_time();  // of the earliest pending action; the queue must not be empty
   // Removes the earliest action and returns it (the queue may be changed before it runs).
   Action pop();
+  // The earliest action if it is due at `now_s` (removed), or an empty Action.
+  Action pop_due(double now_s);
 
  private:
   static constexpr std::uint32_t kNoSlot = std::numeric_limits<std::uint32_t>::max();
@@ -86,7 +88,9 @@ class TimedQueue {
   void remove_at(std::size_t index);
   void free_slot(std::uint32_t slot);
   // The earliest live entry: -1 for the heap, else a FIFO's index; -2 when there is none.
+  // Remembered until the queue changes.
   long earliest();
+  void changed() { earliest_known_ = false; }
 
   std::vector<Slot> slots_;
   FreeSlots free_slots_;
@@ -94,6 +98,8 @@ class TimedQueue {
   std::vector<std::deque<Entry>> fifos_;
   std::uint64_t next_order_ = 0;
   std::size_t live_ = 0;
+  bool earliest_known_ = false;
+  long earliest_ = -2;
 };
 
 }  // namespace statesim

@@ -30,10 +30,12 @@ struct RequestKind {
 };
 
 // How links that no flow shares (FATPIPE: each user's own client link) are simulated: as a
-// timed wake-up of their latency plus a cap on the rate (what SimGrid's CM02 gives them), or
-// as part of SimGrid communications over the whole route (slower at scale; for checking).
-enum class UnsharedLinks { timed, simulated };
-inline constexpr NameTable<UnsharedLinks, 2> kUnsharedLinksNames{{{
+// timed wake-up of their latency (what SimGrid's CM02 gives them), or as part of SimGrid
+// communications over the whole route. The times are the same; the wake-up is cheaper when
+// many transfers are in flight, dearer when few are: `auto` picks by the offered load.
+enum class UnsharedLinks { automatic, timed, simulated };
+inline constexpr NameTable<UnsharedLinks, 3> kUnsharedLinksNames{{{
+    {"auto", UnsharedLinks::automatic},
     {"timed", UnsharedLinks::timed},
     {"simulated", UnsharedLinks::simulated},
 }}};
@@ -42,7 +44,7 @@ struct NetworkSpec {
   double client_latency_s = 0.020;     // one way, client <-> load balancer
   double internal_latency_s = 0.00025; // one way, balancer <-> server, server <-> store
   double bandwidth_Bps = 125e6;        // every link (1Gbps)
-  UnsharedLinks unshared_links = UnsharedLinks::timed;  // built-in platform and platform files alike
+  UnsharedLinks unshared_links = UnsharedLinks::automatic;  // built-in platform and platform files alike
 };
 
 enum class Workload { open, closed };
