@@ -33,7 +33,8 @@ void ScenarioEvents::operator()(const CrashEvent& crash) {
   // The server's own count of the sessions it held, beside the loss count, so that the two
   // bookkeepings can be checked against each other.
   row(EventKind::crash, name, report.sessions_lost,
-      fmt::format("held {} sessions; {} requests in it failed", report.sessions_held, report.requests_reset))
+      fmt::format("held {} sessions; {} requests in it failed{}", report.sessions_held, report.requests_reset,
+                  report.other_losses))
       .sessions_held = report.sessions_held;
 }
 

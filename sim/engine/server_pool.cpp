@@ -199,8 +199,8 @@ void ServerPool::end_drain(int s) {
     tell_balancer(s);
     world_.recorder
         .add_event(world_.now(), EventKind::stop, name, report.sessions_lost,
-                   fmt::format("end of drain, leaves the pool; held {} sessions; {} requests in it failed", held,
-                               report.requests_reset))
+                   fmt::format("end of drain, leaves the pool; held {} sessions; {} requests in it failed{}", held,
+                               report.requests_reset, report.other_losses))
         .sessions_held = held;
     return;
   }
@@ -208,8 +208,8 @@ void ServerPool::end_drain(int s) {
   tell_balancer(s);
   world_.recorder
       .add_event(world_.now(), EventKind::deploy_restart, name, report.sessions_lost,
-                 fmt::format("end of drain, restarts with the new version; held {} sessions; {} requests in it failed",
-                             held, report.requests_reset))
+                 fmt::format("end of drain, restarts with the new version; held {} sessions; {} requests in it failed{}",
+                             held, report.requests_reset, report.other_losses))
       .sessions_held = held;
 }
 
@@ -276,6 +276,7 @@ void ServerPool::probe_round() {
     tell_balancer(s);
     if (server.draining && server.powered && drained(s)) end_drain(s);  // nothing left to wait for
   }
+  for (const auto& listener : probe_listeners_) listener();
   if (after_probe_round_) after_probe_round_();
   world_.clock.schedule(world_.now() + check.interval_s, [this] { probe_round(); });
 }

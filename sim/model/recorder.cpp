@@ -16,9 +16,9 @@ Recorder::Recorder(const Scenario& scenario, const Design& design, int replicati
     result_.buckets[b].time_s = static_cast<double>(b) * scenario.report_interval_s;
 }
 
-Bucket& Recorder::bucket(double t) {
+std::size_t Recorder::bucket_index(double t) const {
   const auto index = static_cast<std::size_t>(t / scenario_.report_interval_s);
-  return result_.buckets[std::min(index, result_.buckets.size() - 1)];
+  return std::min(index, result_.buckets.size() - 1);
 }
 
 void Recorder::integrate_in_system(double t) {
