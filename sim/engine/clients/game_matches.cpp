@@ -221,6 +221,9 @@ void GameMatches::restore(std::uint32_t m) {
   }
   Match& match = matches_[m];
   match.state = State::restoring;
+  match.server = *target;
+  // The target counts the match from now on (least_connections spreads the restores).
+  balancer_.add_in_flight(*target, +1);
   const std::uint32_t run = match.run;
   const int server = *target;
   store_host_.execute_part2_operation([this, m, run, server](bool read) {
@@ -242,7 +245,9 @@ void GameMatches::restore(std::uint32_t m) {
 }
 
 void GameMatches::restore_failed(std::uint32_t m) {
-  matches_[m].state = State::paused;
+  Match& match = matches_[m];
+  balancer_.add_in_flight(match.server, -1);
+  match.state = State::paused;
   paused_.push_back(m);
 }
 
@@ -259,6 +264,7 @@ void GameMatches::resume(std::uint32_t m, int server) {
   match.progress.restore(now);
   match.run = next_run_++;
   match.writing = false;
+  balancer_.add_in_flight(server, -1);  // counted since the restore began: place() counts it again
   place(m, server);
   run_from_now(m);
   stop.remaining--;

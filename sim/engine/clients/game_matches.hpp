@@ -40,7 +40,7 @@ class GameMatches final : public ClientKind {
   struct Match {
     std::uint64_t identity = 0;
     State state = State::over;
-    int server = -1;  // where it runs, or the server it stopped on
+    int server = -1;  // where it runs, is restored to, or stopped (paused)
     std::uint32_t place_on_server = 0;
     std::uint32_t run = 0;         // changes at each restore and reuse: older activities are stale
     bool writing = false;          // a snapshot write is on its way
