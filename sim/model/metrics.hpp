@@ -122,7 +122,8 @@ const char* failure_cause_name(FailureCause cause);  // "reset", "server_down", 
   STATESIM_GAMES_FIELDS(FIELD)
 
 // The part of the scenario format a field reports on: part 1's web visitors (always there), or
-// one of part 2's sections. A run records which it had (Summary::groups).
+// one of part 2's sections. A run records which it had (Summary::groups, from
+// field_groups_of(design) in model/summary_fields.hpp).
 enum class FieldGroup : std::uint8_t { core, realtime, games, uploads, effects };
 inline constexpr std::uint32_t group_bit(FieldGroup group) { return 1u << static_cast<unsigned>(group); }
 

@@ -18,22 +18,14 @@ std::uint32_t groups_of(const std::vector<RunResult>& runs) {
   return groups;
 }
 
-template <typename Field>
-std::vector<const Field*> fields_of_groups(const std::vector<Field>& fields, std::uint32_t groups) {
-  std::vector<const Field*> reported;
-  for (const Field& field : fields)
-    if ((groups & group_bit(field.group)) != 0) reported.push_back(&field);
-  return reported;
-}
-
 }  // namespace
 
 std::vector<const SummaryField*> reported_summary_fields(const std::vector<RunResult>& runs) {
-  return fields_of_groups(summary_fields(), groups_of(runs));
+  return summary_fields_of(groups_of(runs));
 }
 
 std::vector<const BucketField*> reported_bucket_fields(const std::vector<RunResult>& runs) {
-  return fields_of_groups(bucket_fields(), groups_of(runs));
+  return bucket_fields_of(groups_of(runs));
 }
 
 std::string format_field_value(const SummaryField& field, double value) {

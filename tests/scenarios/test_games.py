@@ -14,7 +14,7 @@ import math
 import os
 import re
 
-from common import Checks, read_csv, run_text
+from common import Checks, read_csv, run, run_text, temp_dir
 
 checks = Checks()
 Z = 4.0  # standard deviations
@@ -174,5 +174,22 @@ if summary:
     snapshot = of(summary, "snapshot")[0]
     checks.check(int(snapshot["matches_lost"]) == 0 and int(snapshot["store_ops"]) > 0,
                  f"snapshots: no match lost, {snapshot['store_ops']} store operations")
+
+# ---------------------------------------------------------------------------------------------
+# A sweep of a games key: sweep.csv carries the games fields (and their intervals), not the
+# realtime ones, and the points differ as the varied key says.
+folder = temp_dir()
+path = os.path.join(folder, "sweep.yaml")
+with open(path, "w") as f:
+    f.write(STORE.split("events:")[0] + "events:\n  - {at: 7m, crash: app-1}\n")
+out = os.path.join(folder, "sweep")
+result = run(["sweep", path, "--vary", "games.state=memory,snapshot", "--out", out, "--quiet"])
+if checks.check(result.returncode == 0, f"a sweep over games.state runs (exit {result.returncode})"):
+    rows = read_csv(os.path.join(out, "sweep.csv"))
+    header = list(rows[0].keys())
+    checks.check("matches_lost" in header and "match_pause_s_ci95_high" in header and "connections_opened" not in header,
+                 "sweep.csv has the games fields and their intervals, not the realtime ones")
+    lost = {r["games.state"]: int(r["matches_lost"]) for r in rows if r["replication"] == "0"}
+    checks.check(lost["memory"] > 0 and lost["snapshot"] == 0, f"the points differ as the varied state says ({lost})")
 
 checks.finish()

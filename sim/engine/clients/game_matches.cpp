@@ -22,7 +22,6 @@ GameMatches::GameMatches(EngineParts& parts)
       in_progress_(parts.world.recorder, &Bucket::matches_in_progress),
       arrival_rng_(parts.world.stream_key(StreamPurpose::match_arrivals)),
       on_server_(static_cast<std::size_t>(parts.pool.size())) {
-  world_.recorder.summary().groups |= group_bit(FieldGroup::games);
   pool_.on_stop([this](int s, CrashReport& report) { server_stopped(s, report); });
   // A draining server waits for its matches to end.
   pool_.add_holder(

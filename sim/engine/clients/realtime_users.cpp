@@ -30,7 +30,6 @@ RealtimeUsers::RealtimeUsers(EngineParts& parts)
       connected_(parts.world.recorder, &Bucket::connected),
       arrival_rng_(parts.world.stream_key(StreamPurpose::realtime_arrivals)),
       pending_connects_(static_cast<std::size_t>(parts.pool.size()), 0) {
-  world_.recorder.summary().groups |= group_bit(FieldGroup::realtime);
   pool_.on_stop([this](int s, CrashReport& report) { drop_all(s, report); });
   // A draining server waits for its connections, as for its sessions.
   pool_.add_holder(
