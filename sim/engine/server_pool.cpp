@@ -197,20 +197,22 @@ void ServerPool::end_drain(int s) {
     server.member = false;
     server.leaving = false;
     tell_balancer(s);
-    world_.recorder
-        .add_event(world_.now(), EventKind::stop, name, report.sessions_lost,
-                   fmt::format("end of drain, leaves the pool; held {} sessions; {} requests in it failed{}", held,
-                               report.requests_reset, report.other_losses))
-        .sessions_held = held;
+    EventRow& stopped = world_.recorder.add_event(
+        world_.now(), EventKind::stop, name, report.sessions_lost,
+        fmt::format("end of drain, leaves the pool; held {} sessions; {} requests in it failed{}", held,
+                    report.requests_reset, report.other_losses));
+    stopped.sessions_held = held;
+    stopped.part2 = report.part2;
     return;
   }
   restart(s);
   tell_balancer(s);
-  world_.recorder
-      .add_event(world_.now(), EventKind::deploy_restart, name, report.sessions_lost,
-                 fmt::format("end of drain, restarts with the new version; held {} sessions; {} requests in it failed{}",
-                             held, report.requests_reset, report.other_losses))
-      .sessions_held = held;
+  EventRow& restarted = world_.recorder.add_event(
+      world_.now(), EventKind::deploy_restart, name, report.sessions_lost,
+      fmt::format("end of drain, restarts with the new version; held {} sessions; {} requests in it failed{}", held,
+                  report.requests_reset, report.other_losses));
+  restarted.sessions_held = held;
+  restarted.part2 = report.part2;
 }
 
 void ServerPool::resize(int target, double drain_s, const std::string& why) {

@@ -21,7 +21,9 @@ struct CrashReport {
   std::int64_t sessions_held = 0;   // the server's own count of the memory sessions it held
   std::int64_t sessions_lost = 0;   // sessions lost (counted session by session)
   std::int64_t requests_reset = 0;  // requests in it whose client was still waiting
-  // What other holders lost (connections, matches), "; "-prefixed, for the event row's detail.
+  // What part 2's holders found and lost (connections, matches): its own columns of the event
+  // row, and "; "-prefixed words for its detail.
+  Part2Losses part2;
   std::string other_losses;
 };
 

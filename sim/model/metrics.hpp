@@ -215,6 +215,15 @@ inline constexpr NameTable<EventKind, 13> kEventKindNames{{{
     {"restore", EventKind::restore},
 }}};
 
+// What a server's stop (crash, end of a drain) found of part 2's state on it, for its events.csv
+// row; -1 (an empty field) where the event touched none of it.
+struct Part2Losses {
+  std::int64_t connections_held = -1;     // the server's own count of its connections
+  std::int64_t connections_dropped = -1;  // connections dropped (counted one by one)
+  std::int64_t matches_held = -1;
+  std::int64_t matches_lost = -1;         // state: memory; with snapshots 0, they are restored
+};
+
 // One applied event, scheduled or decided by the autoscaler.
 struct EventRow {
   double time_s = 0;
@@ -226,6 +235,7 @@ struct EventRow {
   std::int64_t sessions_held = -1;
   std::int64_t sessions_lost = 0;        // sessions this event destroyed
   std::string detail;                    // free text: why, how many servers, ...
+  Part2Losses part2;
   // Consequences in the window [time_s, time_s + window): filled for the report.
   std::int64_t forced_logouts_after = 0;
   std::int64_t failed_after = 0;

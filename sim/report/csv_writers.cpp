@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -65,15 +66,39 @@ std::string timeseries_csv(const std::vector<RunResult>& runs) {
 }
 
 std::string events_csv(const std::vector<RunResult>& runs) {
+  // Part 2's columns, after detail, when some run has that part: what a server's stop found.
+  struct Part2Column {
+    const char* name;
+    FieldGroup group;
+    std::int64_t Part2Losses::*count;
+  };
+  static const Part2Column kPart2Columns[] = {
+      {"connections_held", FieldGroup::realtime, &Part2Losses::connections_held},
+      {"connections_dropped", FieldGroup::realtime, &Part2Losses::connections_dropped},
+      {"matches_held", FieldGroup::games, &Part2Losses::matches_held},
+      {"matches_lost", FieldGroup::games, &Part2Losses::matches_lost},
+  };
+  std::vector<const Part2Column*> columns;
+  for (const Part2Column& column : kPart2Columns)
+    if (std::any_of(runs.begin(), runs.end(), [&](const RunResult& run) { return run.summary.has(column.group); }))
+      columns.push_back(&column);
   std::string csv;
-  append_row(csv, {"design", "replication", "time_s", "event", "target", "sessions_held", "sessions_lost",
-                   "forced_logouts_after", "failed_after", "detail"});
+  std::vector<std::string> header = {"design", "replication", "time_s", "event", "target", "sessions_held",
+                                     "sessions_lost", "forced_logouts_after", "failed_after", "detail"};
+  for (const Part2Column* column : columns) header.emplace_back(column->name);
+  append_row(csv, header);
   for (const RunResult& run : runs) {
     for (const EventRow& e : run.events) {
-      append_row(csv, {run.summary.design, integer(run.summary.replication), real(e.time_s, kTimeDecimals),
-                       std::string(kEventKindNames.name(e.event)), e.target,
-                       e.sessions_held < 0 ? std::string() : integer(e.sessions_held), integer(e.sessions_lost), integer(e.forced_logouts_after),
-                       integer(e.failed_after), e.detail});
+      std::vector<std::string> row = {run.summary.design, integer(run.summary.replication),
+                                      real(e.time_s, kTimeDecimals), std::string(kEventKindNames.name(e.event)),
+                                      e.target, e.sessions_held < 0 ? std::string() : integer(e.sessions_held),
+                                      integer(e.sessions_lost), integer(e.forced_logouts_after),
+                                      integer(e.failed_after), e.detail};
+      for (const Part2Column* column : columns) {
+        const std::int64_t count = e.part2.*(column->count);
+        row.push_back(count < 0 || !run.summary.has(column->group) ? std::string() : integer(count));
+      }
+      append_row(csv, row);
     }
   }
   return csv;

@@ -17,7 +17,6 @@ standard deviations):
 """
 import math
 import os
-import re
 
 from common import Checks, read_csv, run, run_text, temp_dir
 
@@ -41,8 +40,10 @@ def run_chat(name, text):
 
 
 def held_and_dropped(event):
-    found = re.search(r"held (\d+) connections, dropped (\d+)", event["detail"])
-    return (int(found.group(1)), int(found.group(2))) if found else (None, None)
+    """events.csv: the connections the server held when it stopped, and those dropped one by one."""
+    if event["connections_held"] == "":
+        return None, None
+    return int(event["connections_held"]), int(event["connections_dropped"])
 
 
 # ---------------------------------------------------------------------------------------------

@@ -296,6 +296,14 @@ TEST_CASE("part 2's columns: absent without any run of that part, empty for a de
   CHECK(series[3][column_of(series[0], "connected")] == "");
   auto ci = parse_csv(summary_ci_csv(runs));
   CHECK(ci.size() == 1 + 2 * (core + 13));
+  CHECK(parse_csv(events_csv(part1))[0].back() == "detail");  // part 1's events keep their columns
+  runs[0].events[0].part2.connections_held = 900;
+  runs[0].events[0].part2.connections_dropped = 899;
+  auto events = parse_csv(events_csv(runs));
+  CHECK(events[0].size() == 12);  // the realtime columns only
+  CHECK(events[1][column_of(events[0], "connections_held")] == "900");
+  CHECK(events[1][column_of(events[0], "connections_dropped")] == "899");
+  CHECK(events[2][column_of(events[0], "connections_held")] == "");  // the design without it
   const std::string json = summary_json(make_scenario({"chat", "web"}), runs);
   CHECK(json.find("\"messages_sent\": 40") != std::string::npos);
   CHECK(json.find("\"messages_sent\": null") != std::string::npos);

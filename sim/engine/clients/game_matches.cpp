@@ -159,8 +159,10 @@ void GameMatches::server_stopped(int server, CrashReport& report) {
   const double now = world_.now();
   const bool drain_end = pool_.draining(server);
   const std::vector<std::uint32_t> held = on_server_[static_cast<std::size_t>(server)];
-  if (held.empty()) return;
   const auto count = static_cast<std::int64_t>(held.size());
+  report.part2.matches_held = count;
+  report.part2.matches_lost = spec_.state == MatchState::memory ? count : 0;
+  if (held.empty()) return;
   Summary& summary = world_.recorder.summary();
   if (spec_.state == MatchState::memory) {
     for (const std::uint32_t m : held) {

@@ -307,6 +307,8 @@ void RealtimeUsers::drop_all(int server, CrashReport& report) {
   }
   world_.recorder.summary().connections_dropped += dropped;
   pending_connects_[static_cast<std::size_t>(server)] = 0;  // their exchanges failed with the server
+  report.part2.connections_held = held;
+  report.part2.connections_dropped = dropped;
   report.other_losses += fmt::format("; held {} connections, dropped {}", held, dropped);
 }
 
