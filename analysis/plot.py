@@ -550,6 +550,7 @@ def plot_run(folder, outdir, requested_replication):
         path = outdir / "timeline-all.png"
         plot_timeline_all(run, replication, path)
         written.append(path)
+        written += __import__("realtime_charts").plot_part2(run, replication, outdir)  # part 2: realtime_charts.py
     else:
         print(f"note: no timeseries.csv in {folder}: no timelines", file=sys.stderr)
     path = outdir / "compare.png"

@@ -41,13 +41,12 @@ void write_result_set(const PlanFolder& folder,
 }
 
 // One line per point and design: the varied values and the means of the main fields.
-void print_table(std::ostream& out, const std::vector<std::string>& keys,
+void print_table(std::ostream& out, const std::vector<std::string>& keys, const std::vector<std::string>& header,
                  const std::vector<const PointResult*>& points) {
   const std::vector<std::pair<std::string, std::string>> shown = {{"sessions_lost", "sessions lost"},
                                                                   {"forced_logouts", "forced logouts"},
                                                                   {"failed", "failed"},
                                                                   {"latency_p99_ms", "p99 (ms)"}};
-  const std::vector<std::string> header = sweep_header(keys);
   const auto column = [&header](const std::string& name) {
     return static_cast<std::size_t>(std::find(header.begin(), header.end(), name) - header.begin());
   };
@@ -143,7 +142,8 @@ int merge_points(const PlanFolder& folder, const SweepPlan& plan, std::map<int, 
   }
 
   check_result_files(folder);
-  std::string sweep_csv = csv_line(sweep_header(plan.keys));
+  const std::vector<std::string> header = sweep_header(plan.keys, plan.points.front());
+  std::string sweep_csv = csv_line(header);
   std::vector<const PointResult*> in_order;
   for (const SweepPoint& point : plan.points) {
     const PointResult& result = known.at(point.number);
@@ -156,7 +156,7 @@ int merge_points(const PlanFolder& folder, const SweepPlan& plan, std::map<int, 
 
   out << fmt::format("statesim sweep: {}, {} point(s), {} design(s), {} replication(s) each\n",
                      plan.base.name, plan.points.size(), plan.base.designs.size(), plan.base.replications);
-  print_table(out, plan.keys, in_order);
+  print_table(out, plan.keys, header, in_order);
   out << fmt::format("results: {}\n", folder.path("sweep.csv")) << std::flush;
   return 0;
 }

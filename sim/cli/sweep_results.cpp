@@ -47,7 +47,7 @@ std::vector<std::pair<std::string, std::string>> expected_row_identities(const S
 
 // Whether `fields` is the row of `point` for (design, replication), with numbers where the
 // writers put numbers and empty interval columns in a replication's row.
-bool is_point_row(const std::vector<std::string>& fields, std::size_t columns,
+bool is_point_row(const std::vector<std::string>& fields, std::size_t columns, std::size_t field_count,
                   const std::vector<std::string>& prefix,
                   const std::pair<std::string, std::string>& identity) {
   if (fields.size() != columns) return false;
@@ -55,7 +55,6 @@ bool is_point_row(const std::vector<std::string>& fields, std::size_t columns,
     if (fields[i] != prefix[i]) return false;
   const std::size_t design = prefix.size();
   if (fields[design] != identity.first || fields[design + 1] != identity.second) return false;
-  const std::size_t field_count = summary_fields().size();
   const bool mean_row = identity.second == "mean";
   for (std::size_t i = design + 2; i < fields.size(); ++i) {
     const bool interval = i >= design + 2 + field_count;
@@ -66,28 +65,28 @@ bool is_point_row(const std::vector<std::string>& fields, std::size_t columns,
 
 }  // namespace
 
-std::vector<std::string> sweep_header(const std::vector<std::string>& keys) {
+std::vector<std::string> sweep_header(const std::vector<std::string>& keys, const SweepPoint& point) {
   std::vector<std::string> header = {"point"};
   header.insert(header.end(), keys.begin(), keys.end());
   header.emplace_back("design");
   header.emplace_back("replication");
-  for (const SummaryField& field : summary_fields()) header.emplace_back(field.name);
-  for (const SummaryField& field : summary_fields()) {
-    header.push_back(std::string(field.name) + "_ci95_low");
-    header.push_back(std::string(field.name) + "_ci95_high");
+  const std::vector<const SummaryField*> fields = summary_fields_of(field_groups_of(point.scenario));
+  for (const SummaryField* field : fields) header.emplace_back(field->name);
+  for (const SummaryField* field : fields) {
+    header.push_back(std::string(field->name) + "_ci95_low");
+    header.push_back(std::string(field->name) + "_ci95_high");
   }
   return header;
 }
 
 PointResult point_result(const SweepPoint& point, const std::vector<RunResult>& runs) {
-  const auto& fields = summary_fields();
+  const std::vector<const SummaryField*> fields = summary_fields_of(field_groups_of(point.scenario));
   PointResult result;
   for (const RunResult& run : runs) {
     std::vector<std::string> row = point_columns(point);
     row.push_back(run.summary.design);
     row.push_back(std::to_string(run.summary.replication));
-    for (const SummaryField& field : fields)
-      row.push_back(format_field_value(field, field.value(run.summary)));
+    for (const SummaryField* field : fields) row.push_back(format_field_value(*field, field->value(run.summary)));
     row.resize(row.size() + 2 * fields.size());
     result.rows += csv_line(row);
   }
@@ -96,12 +95,12 @@ PointResult point_result(const SweepPoint& point, const std::vector<RunResult>& 
     row.push_back(design.name);
     row.emplace_back("mean");
     std::vector<FieldInterval> intervals;
-    for (const SummaryField& field : fields) intervals.push_back(field_interval(design, field));
+    for (const SummaryField* field : fields) intervals.push_back(field_interval(design, *field));
     for (std::size_t f = 0; f < fields.size(); ++f)
-      row.push_back(format_field_statistic(fields[f], intervals[f].mean));
+      row.push_back(format_field_statistic(*fields[f], intervals[f].mean));
     for (std::size_t f = 0; f < fields.size(); ++f) {
-      row.push_back(format_field_statistic(fields[f], intervals[f].low));
-      row.push_back(format_field_statistic(fields[f], intervals[f].high));
+      row.push_back(format_field_statistic(*fields[f], intervals[f].low));
+      row.push_back(format_field_statistic(*fields[f], intervals[f].high));
     }
     result.rows += csv_line(row);
     result.mean_rows.push_back(std::move(row));
@@ -120,7 +119,8 @@ std::optional<PointResult> finished_point(const PlanFolder& folder, const std::v
   const auto key = read_plan_file(folder.point_key(point.number));
   if (!key || *key != point.resolved) return unfinished("its files belong to another scenario");
   const auto not_its_rows = unfinished("its CSV does not hold its rows");
-  const std::vector<std::string> header = sweep_header(keys);
+  const std::vector<std::string> header = sweep_header(keys, point);
+  const std::size_t field_count = summary_fields_of(field_groups_of(point.scenario)).size();
   const std::string header_line = csv_line(header);
   if (csv->compare(0, header_line.size(), header_line) != 0 || csv->back() != '\n') return not_its_rows;
   const auto identities = expected_row_identities(point.scenario);
@@ -132,7 +132,7 @@ std::optional<PointResult> finished_point(const PlanFolder& folder, const std::v
     const std::size_t end = csv->find('\n', start);
     if (count == identities.size() ||
         !read_csv_line(std::string_view(*csv).substr(start, end - start), fields) ||
-        !is_point_row(fields, header.size(), prefix, identities[count]))
+        !is_point_row(fields, header.size(), field_count, prefix, identities[count]))
       return not_its_rows;
     result.rows += csv_line(fields);  // as the writer writes it, whatever quoting the file used
     if (identities[count].second == "mean") result.mean_rows.push_back(fields);
@@ -151,7 +151,7 @@ PointResult run_point(const PlanFolder& folder, const std::vector<std::string>& 
   std::error_code error;
   std::filesystem::remove(key, error);
   if (error) throw std::runtime_error(fmt::format("cannot replace {}: {}", key, error.message()));
-  write_file_atomically(folder.point_csv(point.number), csv_line(sweep_header(keys)) + result.rows);
+  write_file_atomically(folder.point_csv(point.number), csv_line(sweep_header(keys, point)) + result.rows);
   write_file_atomically(key, point.resolved);
   return result;
 }

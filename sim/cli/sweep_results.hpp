@@ -23,8 +23,10 @@ struct PointResult {
 };
 
 // point, the varied keys, design, replication, the summary fields, then a _ci95_low and
-// _ci95_high column for each.
-std::vector<std::string> sweep_header(const std::vector<std::string>& keys);
+// _ci95_high column for each. The fields are those of the point's FieldGroups (part 1's, and
+// those of the part-2 sections its designs have): every point of a sweep has the same sections,
+// since a --vary sets the same keys in each, so they are those of any point.
+std::vector<std::string> sweep_header(const std::vector<std::string>& keys, const SweepPoint& point);
 
 // One row per design and replication (interval columns empty), then one `mean` row per design.
 PointResult point_result(const SweepPoint& point, const std::vector<RunResult>& runs);

@@ -52,6 +52,8 @@ class Clock {
   void set_before_firing(std::function<void()> hook) { before_firing_ = std::move(hook); }
   // At most this many actions may run at one simulated instant (ZeroTimeLoop beyond).
   void set_instant_budget(std::uint64_t actions) { instant_budget_ = actions; }
+  // Populations the budget did not count when it was set add theirs.
+  void add_instant_budget(std::uint64_t actions) { instant_budget_ += actions; }
 
  private:
   void arm();

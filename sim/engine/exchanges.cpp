@@ -165,6 +165,11 @@ void Exchanges::after_store(std::uint32_t x) {
 void Exchanges::after_lookup(std::uint32_t x) {
   Exchange& e = at(x);
   // A request whose client gave up still runs, but its handler is not asked to admit it.
+  if (!e.client_done && e.request.handler->refuses(e)) {
+    release_worker(x);
+    answer(x, Outcome::failed, FailureCause::overload);
+    return;
+  }
   if (!e.client_done && !e.request.handler->admit(e)) {
     release_worker(x);
     answer(x, Outcome::forced, FailureCause::reset);

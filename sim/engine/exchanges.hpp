@@ -76,8 +76,13 @@ struct Exchange {
 class ExchangeHandler {
  public:
   virtual ~ExchangeHandler() = default;
-  // At the server, after the session lookup, while the client still waits: serve the request
-  // (true), or answer 401 (false).
+  // At the server, after the session lookup, while the client still waits: refuse the request
+  // because the server is full (a 503, counted as `overload`; e.g. max_connections)...
+  virtual bool refuses(const Exchange& exchange) {
+    (void)exchange;
+    return false;
+  }
+  // ... or serve it (true), or answer 401 (false).
   virtual bool admit(const Exchange& exchange) = 0;
   // The CPU demand ran (whether or not the client still waits): apply what the request does;
   // true when it must also write the session to the store host before answering.

@@ -46,11 +46,6 @@ struct PlatformNeeds {
   }
 };
 
-bool uses_store(const Design& design) {
-  return design.sessions.store == StoreKind::redis || design.sessions.store == StoreKind::database ||
-         (design.sessions.store == StoreKind::jwt && design.sessions.jwt.denylist);
-}
-
 // One server's routes to and from the client: latency and the slowest link each way.
 struct ServerRoutes {
   double latency_to_s = 0, bandwidth_to_Bps = 0, latency_back_s = 0, bandwidth_back_Bps = 0;
@@ -391,7 +386,7 @@ std::vector<PlatformCost> check_platforms(const Scenario& scenario, double memor
     }
     PlatformCost fact;
     const ClientSpec& clients = design.clients;
-    const PlatformNeeds needs{design.platform_file, design.servers.max, uses_store(design)};
+    const PlatformNeeds needs{design.platform_file, design.servers.max, uses_store_host(design)};
     auto found = checked.find(needs);
     if (found == checked.end()) found = checked.emplace(needs, check_file(needs, memory_limit_bytes)).first;
     const ChildReport& report = found->second.report;

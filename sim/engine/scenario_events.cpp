@@ -32,9 +32,11 @@ void ScenarioEvents::operator()(const CrashEvent& crash) {
   const CrashReport report = pool_.crash(*s);
   // The server's own count of the sessions it held, beside the loss count, so that the two
   // bookkeepings can be checked against each other.
-  row(EventKind::crash, name, report.sessions_lost,
-      fmt::format("held {} sessions; {} requests in it failed", report.sessions_held, report.requests_reset))
-      .sessions_held = report.sessions_held;
+  EventRow& crashed = row(EventKind::crash, name, report.sessions_lost,
+                          fmt::format("held {} sessions; {} requests in it failed{}", report.sessions_held,
+                                      report.requests_reset, report.other_losses));
+  crashed.sessions_held = report.sessions_held;
+  crashed.part2 = report.part2;
 }
 
 void ScenarioEvents::operator()(const RestartEvent& restart) {

@@ -192,25 +192,24 @@ void ServerPool::end_drain(int s) {
   const CrashReport report = server.powered ? crash(s) : CrashReport{};
   server.draining = false;
   server.healthy = false;  // a planned stop: the balancer is told at once
-  const std::string name = server_name(s);
+  const auto add_row = [&](EventKind kind, const char* what) {
+    EventRow& row = world_.recorder.add_event(
+        world_.now(), kind, server_name(s), report.sessions_lost,
+        fmt::format("end of drain, {}; held {} sessions; {} requests in it failed{}", what, held,
+                    report.requests_reset, report.other_losses));
+    row.sessions_held = held;
+    row.part2 = report.part2;
+  };
   if (server.leaving) {
     server.member = false;
     server.leaving = false;
     tell_balancer(s);
-    world_.recorder
-        .add_event(world_.now(), EventKind::stop, name, report.sessions_lost,
-                   fmt::format("end of drain, leaves the pool; held {} sessions; {} requests in it failed", held,
-                               report.requests_reset))
-        .sessions_held = held;
+    add_row(EventKind::stop, "leaves the pool");
     return;
   }
   restart(s);
   tell_balancer(s);
-  world_.recorder
-      .add_event(world_.now(), EventKind::deploy_restart, name, report.sessions_lost,
-                 fmt::format("end of drain, restarts with the new version; held {} sessions; {} requests in it failed",
-                             held, report.requests_reset))
-      .sessions_held = held;
+  add_row(EventKind::deploy_restart, "restarts with the new version");
 }
 
 void ServerPool::resize(int target, double drain_s, const std::string& why) {
@@ -276,6 +275,7 @@ void ServerPool::probe_round() {
     tell_balancer(s);
     if (server.draining && server.powered && drained(s)) end_drain(s);  // nothing left to wait for
   }
+  for (const auto& listener : probe_listeners_) listener();
   if (after_probe_round_) after_probe_round_();
   world_.clock.schedule(world_.now() + check.interval_s, [this] { probe_round(); });
 }

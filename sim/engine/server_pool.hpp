@@ -21,6 +21,10 @@ struct CrashReport {
   std::int64_t sessions_held = 0;   // the server's own count of the memory sessions it held
   std::int64_t sessions_lost = 0;   // sessions lost (counted session by session)
   std::int64_t requests_reset = 0;  // requests in it whose client was still waiting
+  // What part 2's holders found and lost (connections, matches): its own columns of the event
+  // row, and "; "-prefixed words for its detail.
+  Part2Losses part2;
+  std::string other_losses;
 };
 
 struct CpuTotals {
@@ -68,6 +72,9 @@ class ServerPool {
   // Something else a draining server must wait for before it stops early (connections, matches,
   // uploads in progress): how many of it the server holds.
   void add_holder(std::function<std::int64_t(int)> count) { holders_.push_back(std::move(count)); }
+  // Called after each round of health probes (before the rolling deploy's own step), for what
+  // waits until the balancer has noticed a failure.
+  void on_probe_round(std::function<void()> listener) { probe_listeners_.push_back(std::move(listener)); }
 
   // ---- lifecycle
   // The host goes down at once; everything in it fails. Nothing happens to a stopped server.
@@ -125,6 +132,7 @@ class ServerPool {
   std::vector<StopListener> stop_listeners_;
   std::function<std::int64_t(int)> sessions_held_;
   std::vector<std::function<std::int64_t(int)>> holders_;
+  std::vector<std::function<void()>> probe_listeners_;
   std::function<void()> after_probe_round_;
   double last_resize_at_;
 };

@@ -5,7 +5,7 @@ namespace statesim::engine {
 StoreHost::StoreHost(World& world, const SessionStore& store)
     : world_(world),
       store_(store),
-      exists_(store.has_store_host()),
+      exists_(uses_store_host(world.design)),
       slots_(store.concurrent_operations()),
       rng_(world.stream_key(StreamPurpose::store_time)) {}
 
@@ -22,6 +22,11 @@ std::optional<std::uint32_t> StoreHost::next_waiting() {
   return next;
 }
 
+void StoreHost::execute_part2_operation(Activities::Done done) {
+  world_.recorder.summary().store_ops++;
+  world_.activities.execute(host(), world_.design.sessions.redis.op_time_s * kFlopsPerSecond, std::move(done));
+}
+
 std::deque<std::uint32_t> StoreHost::go_down() {
   up_ = false;
   world_.clock.cancel(failover_);
@@ -34,6 +39,7 @@ void StoreHost::come_up() {
   host()->turn_on();
   up_ = true;
   world_.clock.cancel(failover_);
+  for (const auto& listener : up_listeners_) listener();
 }
 
 void StoreHost::schedule_failover(std::function<void()> action) {

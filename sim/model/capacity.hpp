@@ -14,7 +14,7 @@ namespace statesim {
 struct OfferedLoad {
   double logged_in_users = 0;   // mean users in a visit, at steady state
   double requests_per_s = 0;    // page requests offered per second
-  double cpu_s_per_s = 0;       // CPU seconds offered per second (speed-1 server seconds)
+  double cpu_s_per_s = 0;       // CPU seconds offered per second (speed-1 server seconds), part 2's included
   double cpu_capacity = 0;      // CPU seconds the servers at t = 0 can serve per second
 };
 

@@ -45,6 +45,52 @@ const char* failure_cause_name(FailureCause cause);  // "reset", "server_down", 
 //   store_ops          operations served by the session store (or the jwt denylist)
 //   revoked_accepted   requests accepted with a revoked session or token
 //   in_flight          sent but neither answered nor failed at the end
+// Part 2, realtime (design/stateful-workloads.md §1); a delivery is one recipient of one message:
+//   connections_opened    connects answered ok (the client is connected)
+//   connections_dropped   connections a server's crash or drain end cut
+//   connect_failed        connect requests that failed: refused (max_connections), 401, timeout, down
+//   reconnect_time_*_s    from a drop to connected again (reconnections completed in the run)
+//   messages_sent         messages users sent
+//   message_deliveries    recipients of the messages sent (direct: 1; room: the other members)
+//   messages_delivered    deliveries received, late replays included
+//   messages_missed       deliveries that never arrive
+//   messages_replayed     deliveries a `stream` replayed on reconnect (also in messages_delivered)
+//   deliveries_in_flight  deliveries neither received nor missed at the end
+//   delivery_latency_*_ms send -> receipt, late replays excluded, messages sent from warmup
+#define STATESIM_REALTIME_FIELDS(FIELD)                                                    \
+  FIELD(connections_opened, count, "connections opened", "", 0, realtime)                  \
+  FIELD(connections_dropped, count, "connections dropped", "", 0, realtime)                \
+  FIELD(connect_failed, count, "connects failed", "", 0, realtime)                         \
+  FIELD(reconnect_time_p50_s, real, "reconnect time p50 (s)", "s", 3, realtime)            \
+  FIELD(reconnect_time_p99_s, real, "reconnect time p99 (s)", "s", 3, realtime)            \
+  FIELD(messages_sent, count, "messages sent", "", 0, realtime)                            \
+  FIELD(message_deliveries, count, "message deliveries", "", 0, realtime)                  \
+  FIELD(messages_delivered, count, "  delivered", "", 0, realtime)                         \
+  FIELD(messages_missed, count, "  missed", "", 0, realtime)                               \
+  FIELD(messages_replayed, count, "  of which replayed", "", 0, realtime)                  \
+  FIELD(deliveries_in_flight, count, "  in flight at end", "", 0, realtime)                \
+  FIELD(delivery_latency_p50_ms, real, "delivery latency p50 (ms)", "ms", 3, realtime)     \
+  FIELD(delivery_latency_p99_ms, real, "delivery latency p99 (ms)", "ms", 3, realtime)
+
+// Part 2, games (design/stateful-workloads.md §2):
+//   matches_started       matches placed on a server
+//   matches_refused       matches that found no server up in rotation and never started
+//   matches_completed     matches that played their whole duration
+//   matches_lost          matches whose server stopped with `state: memory`
+//   matches_migrated      restores from a snapshot on another server
+//   matches_in_progress   started and neither completed nor lost at the end (paused ones too)
+//   match_progress_lost_s game time lost: all of a lost match's, a migrated one's since its snapshot
+//   match_pause_s         from a server's stop to its matches running again elsewhere, summed
+#define STATESIM_GAMES_FIELDS(FIELD)                                                       \
+  FIELD(matches_started, count, "matches started", "", 0, games)                           \
+  FIELD(matches_refused, count, "matches refused", "", 0, games)                           \
+  FIELD(matches_completed, count, "matches completed", "", 0, games)                       \
+  FIELD(matches_lost, count, "matches lost", "", 0, games)                                 \
+  FIELD(matches_migrated, count, "matches migrated", "", 0, games)                         \
+  FIELD(matches_in_progress, count, "matches in progress at end", "", 0, games)            \
+  FIELD(match_progress_lost_s, real, "match progress lost (s)", "s", 3, games)             \
+  FIELD(match_pause_s, real, "match pause (s)", "s", 3, games)
+
 #define STATESIM_SUMMARY_FIELDS(FIELD)                                         \
   FIELD(sessions_started, count, "sessions started", "", 0, core)                   \
   FIELD(sessions_ended, count, "sessions ended", "", 0, core)                       \
@@ -71,10 +117,13 @@ const char* failure_cause_name(FailureCause cause);  // "reset", "server_down", 
   FIELD(cpu_utilization, real, "cpu utilisation (%)", "fraction", 4, core)          \
   FIELD(store_ops, count, "store operations", "", 0, core)                          \
   FIELD(revoked_accepted, count, "revoked but accepted", "", 0, core)               \
-  FIELD(in_flight, count, "in flight at end", "", 0, core)
+  FIELD(in_flight, count, "in flight at end", "", 0, core)                         \
+  STATESIM_REALTIME_FIELDS(FIELD)                                              \
+  STATESIM_GAMES_FIELDS(FIELD)
 
 // The part of the scenario format a field reports on: part 1's web visitors (always there), or
-// one of part 2's sections. A run records which it had (Summary::groups).
+// one of part 2's sections. A run records which it had (Summary::groups, from
+// field_groups_of(design) in model/summary_fields.hpp).
 enum class FieldGroup : std::uint8_t { core, realtime, games, uploads, effects };
 inline constexpr std::uint32_t group_bit(FieldGroup group) { return 1u << static_cast<unsigned>(group); }
 
@@ -112,6 +161,10 @@ struct Summary {
 //   servers_up           hosts powered on at the end of the bucket
 //   servers_in_rotation  servers the balancer sends new sessions to, at the end
 //   cpu_utilization      busy fraction of the cores of servers up, over the bucket
+//   connected            realtime: users connected at the end of the bucket
+//   connects             realtime: connect requests sent (first connections and reconnects)
+//   messages_missed      realtime: deliveries missed (a stream's when its replay window ran out)
+//   matches_in_progress  games: matches started and not yet over at the end of the bucket
 #define STATESIM_BUCKET_FIELDS(BUCKET)            \
   BUCKET(time_s, real, 3, core)                   \
   BUCKET(active_sessions, count, 0, core)         \
@@ -125,7 +178,11 @@ struct Summary {
   BUCKET(latency_p99_ms, real, 3, core)           \
   BUCKET(servers_up, count, 0, core)              \
   BUCKET(servers_in_rotation, count, 0, core)     \
-  BUCKET(cpu_utilization, real, 4, core)
+  BUCKET(cpu_utilization, real, 4, core)         \
+  BUCKET(connected, count, 0, realtime)           \
+  BUCKET(connects, count, 0, realtime)            \
+  BUCKET(messages_missed, count, 0, realtime)     \
+  BUCKET(matches_in_progress, count, 0, games)
 
 struct Bucket {
 #define STATESIM_BUCKET_MEMBER(name, type, decimals, group) field_type::type name = 0;
@@ -139,9 +196,10 @@ inline constexpr double kEventWindow_s = 60;
 // What an events.csv row reports: a scheduled event, or a step it set off (a deploy's batches,
 // the end of a drain, a failover), or an autoscaler decision.
 enum class EventKind : std::uint8_t {
-  crash, restart, deploy, deploy_restart, deploy_done, scale, scale_out, scale_in, stop, failover, revoke, traffic
+  crash, restart, deploy, deploy_restart, deploy_done, scale, scale_out, scale_in, stop, failover, revoke, traffic,
+  restore
 };
-inline constexpr NameTable<EventKind, 12> kEventKindNames{{{
+inline constexpr NameTable<EventKind, 13> kEventKindNames{{{
     {"crash", EventKind::crash},
     {"restart", EventKind::restart},
     {"deploy", EventKind::deploy},
@@ -154,7 +212,17 @@ inline constexpr NameTable<EventKind, 12> kEventKindNames{{{
     {"failover", EventKind::failover},
     {"revoke", EventKind::revoke},
     {"traffic", EventKind::traffic},
+    {"restore", EventKind::restore},
 }}};
+
+// What a server's stop (crash, end of a drain) found of part 2's state on it, for its events.csv
+// row; -1 (an empty field) where the event touched none of it.
+struct Part2Losses {
+  std::int64_t connections_held = -1;     // the server's own count of its connections
+  std::int64_t connections_dropped = -1;  // connections dropped (counted one by one)
+  std::int64_t matches_held = -1;
+  std::int64_t matches_lost = -1;         // state: memory; with snapshots 0, they are restored
+};
 
 // One applied event, scheduled or decided by the autoscaler.
 struct EventRow {
@@ -167,6 +235,7 @@ struct EventRow {
   std::int64_t sessions_held = -1;
   std::int64_t sessions_lost = 0;        // sessions this event destroyed
   std::string detail;                    // free text: why, how many servers, ...
+  Part2Losses part2;
   // Consequences in the window [time_s, time_s + window): filled for the report.
   std::int64_t forced_logouts_after = 0;
   std::int64_t failed_after = 0;

@@ -14,7 +14,11 @@ namespace statesim {
 // What a stream is used for; part of its key so that sources never share numbers.
 enum class StreamPurpose : std::uint64_t {
   arrivals = 1, session_duration, think_time, request_kind, cpu_demand, relogin, ramp_up,
-  client_ip, balancer, store_time, revoke, retry, misc, steady_state
+  client_ip, balancer, store_time, revoke, retry, misc, steady_state,
+  // part 2, realtime users (per user unless said otherwise) and games (per match)
+  realtime_arrivals /* one stream */, connection_duration, realtime_ramp_up, message_times, message_recipient,
+  heartbeat_detection, reconnect_jitter, realtime_revoke /* per revoke event */, match_arrivals /* one stream */,
+  match_duration
 };
 
 // A renewal process observed at a random moment (a visit in progress when a run starts in

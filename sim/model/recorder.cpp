@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "model/summary_fields.hpp"
+
 namespace statesim {
 
 Recorder::Recorder(const Scenario& scenario, const Design& design, int replication) : scenario_(scenario) {
@@ -10,15 +12,16 @@ Recorder::Recorder(const Scenario& scenario, const Design& design, int replicati
   s.design = design.name;
   s.replication = replication;
   s.seed = scenario.seed;
+  s.groups = field_groups_of(design);
   const auto buckets = static_cast<std::size_t>(std::ceil(scenario.duration_s / scenario.report_interval_s));
   result_.buckets.resize(std::max<std::size_t>(buckets, 1));
   for (std::size_t b = 0; b < result_.buckets.size(); ++b)
     result_.buckets[b].time_s = static_cast<double>(b) * scenario.report_interval_s;
 }
 
-Bucket& Recorder::bucket(double t) {
+std::size_t Recorder::bucket_index(double t) const {
   const auto index = static_cast<std::size_t>(t / scenario_.report_interval_s);
-  return result_.buckets[std::min(index, result_.buckets.size() - 1)];
+  return std::min(index, result_.buckets.size() - 1);
 }
 
 void Recorder::integrate_in_system(double t) {

@@ -28,7 +28,9 @@ class Recorder {
 
   Summary& summary() { return result_.summary; }
   // The bucket holding instant `t` (the last one also takes the very end of the run).
-  Bucket& bucket(double t);
+  Bucket& bucket(double t) { return result_.buckets[bucket_index(t)]; }
+  std::size_t bucket_index(double t) const;
+  Bucket& bucket_at(std::size_t index) { return result_.buckets[index]; }
   std::size_t bucket_count() const { return result_.buckets.size(); }
   double bucket_start(std::size_t index) const { return result_.buckets[index].time_s; }
 

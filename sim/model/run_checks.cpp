@@ -22,6 +22,22 @@ std::vector<std::string> invariant_violations(const RunResult& run) {
   for (const auto& event : run.events) lost_in_events += event.sessions_lost;
   if (lost_in_events > s.sessions_lost)
     problems.push_back(fmt::format("{}: events lose {} sessions, the summary {}", who, lost_in_events, s.sessions_lost));
+  if (s.has(FieldGroup::realtime)) {
+    if (s.message_deliveries != s.messages_delivered + s.messages_missed + s.deliveries_in_flight)
+      problems.push_back(fmt::format("{}: message deliveries {} != delivered {} + missed {} + in flight {}", who,
+                                     s.message_deliveries, s.messages_delivered, s.messages_missed,
+                                     s.deliveries_in_flight));
+    if (s.messages_replayed > s.messages_delivered)
+      problems.push_back(fmt::format("{}: {} messages replayed, more than the {} delivered", who, s.messages_replayed,
+                                     s.messages_delivered));
+    if (s.connections_dropped > s.connections_opened)
+      problems.push_back(fmt::format("{}: {} connections dropped, more than the {} opened", who,
+                                     s.connections_dropped, s.connections_opened));
+  }
+  if (s.has(FieldGroup::games) &&
+      s.matches_started != s.matches_completed + s.matches_lost + s.matches_in_progress)
+    problems.push_back(fmt::format("{}: matches started {} != completed {} + lost {} + in progress {}", who,
+                                   s.matches_started, s.matches_completed, s.matches_lost, s.matches_in_progress));
   if (!(s.littles_law_error <= 1e-6))
     problems.push_back(fmt::format("{}: Little's law off by a relative {:.3g}", who, s.littles_law_error));
   return problems;

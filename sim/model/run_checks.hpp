@@ -10,7 +10,8 @@
 namespace statesim {
 
 // Sessions and requests add up, failure causes add up to `failed`, events lose no more
-// sessions than the summary, Little's law holds; one line per violation, empty when none.
+// sessions than the summary, Little's law holds; with part 2, message deliveries and matches
+// add up; one line per violation, empty when none.
 std::vector<std::string> invariant_violations(const RunResult& run);
 
 }  // namespace statesim

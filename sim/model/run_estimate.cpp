@@ -39,6 +39,10 @@ constexpr double kSecondsPerServerProbe = 1e-8;
 constexpr double kSecondsPerRun = 5e-3;
 constexpr double kSecondsPerPlatformByte = 4e-9;
 constexpr double kSecondsPerRingStep = 3e-9;     // one comparison of a sort
+// Part 2: a realtime user's record, connection and stream backlog; SimGrid activities outside
+// the request chain (a message's transfers and executions, a tick's execution and updates).
+constexpr double kBytesPerRealtimeUser = 400;
+constexpr double kSecondsPerActivity = 3e-6;
 
 double mean_cpu_s(const ClientSpec& clients) {
   double weights = 0, cpu = 0;
@@ -76,6 +80,7 @@ struct HeaviestWorkload {
 
 HeaviestWorkload heaviest_workload(const Design& design, double duration_s) {
   const ClientSpec& clients = design.clients;
+  if (!clients.present) return HeaviestWorkload{};  // no web visitors
   double rate = clients.arrival_rate_per_s;
   double users = static_cast<double>(clients.users);
   double think = clients.think_time_s.mean();
@@ -104,6 +109,46 @@ HeaviestWorkload heaviest_workload(const Design& design, double duration_s) {
   return workload;
 }
 
+// Part 2's populations at their heaviest: what they hold and the activities they start.
+struct Part2Work {
+  double users_held = 0;         // realtime user records
+  double requests_per_s = 0;     // logins, connects and logouts through the request chain
+  double activities_per_s = 0;   // messages' and ticks' transfers and executions
+  double latency_samples = 0;    // deliveries received
+};
+
+Part2Work part2_work(const Design& design, double duration_s) {
+  Part2Work work;
+  if (const auto& realtime = design.realtime) {
+    double connected = 0, arrivals_per_s = 0;
+    if (realtime->workload == Workload::closed) {
+      connected = static_cast<double>(realtime->users);
+      arrivals_per_s = connected / duration_s;
+    } else {
+      arrivals_per_s = realtime->arrival_rate_per_s;
+      connected = arrivals_per_s * std::min(realtime->connection_duration_s.mean(), duration_s);
+    }
+    work.users_held = connected;
+    work.requests_per_s = 3 * arrivals_per_s;  // login, connect, logout
+    const double recipients = realtime->audience == Audience::direct
+                                  ? 1.0
+                                  : std::min(static_cast<double>(realtime->room_size), connected) - 1;
+    // A message: to its server and its CPU there; published: to the store, the operation, and
+    // to each server with its CPU there; then a frame per recipient.
+    const double per_message = 2 + std::max(recipients, 0.0) +
+                               (realtime->delivery == Delivery::local ? 0 : 2 + 2.0 * design.servers.max);
+    const double messages_per_s = connected * realtime->message_rate_per_s;
+    work.activities_per_s += messages_per_s * per_message;
+    work.latency_samples = messages_per_s * recipients * duration_s;
+  }
+  if (const auto& games = design.games) {
+    const double matches = games->arrival_rate_per_s * std::min(games->match_duration_s.mean(), duration_s);
+    work.activities_per_s += matches * games->tick_rate_per_s * (1 + games->players);
+    if (games->state == MatchState::snapshot) work.activities_per_s += 2 * matches / games->snapshot_interval_s;
+  }
+  return work;
+}
+
 // One simulation process of a design: its memory and work.
 struct DesignCost {
   double bytes = 0;
@@ -118,7 +163,8 @@ DesignCost design_cost(const Scenario& scenario, const Design& design, const Pla
   const double duration = scenario.duration_s;
   const HeaviestWorkload workload = heaviest_workload(design, duration);
   const double cycle = std::max(request_cycle_s(design, platform, workload.think_mean_s), 1e-12);
-  const double requests_per_s = workload.logged_in / cycle + 2 * workload.visit_rate_per_s;
+  const Part2Work part2 = part2_work(design, duration);
+  const double requests_per_s = workload.logged_in / cycle + 2 * workload.visit_rate_per_s + part2.requests_per_s;
   const double requests = requests_per_s * duration;
   const double probes_per_s = 1 / design.load_balancer.health_check.interval_s;
   const double autoscale_per_s = design.autoscale.enabled ? 1 / design.autoscale.interval_s : 0;
@@ -129,7 +175,7 @@ DesignCost design_cost(const Scenario& scenario, const Design& design, const Pla
   cost.buckets = std::ceil(duration / scenario.report_interval_s);
   cost.event_rows = static_cast<double>(design.events.size()) +
                     (design.autoscale.enabled ? duration / std::max(design.autoscale.interval_s, design.autoscale.cooldown_s) : 0);
-  cost.events_per_s = requests_per_s + ticks_per_s + (probes_per_s + autoscale_per_s) * servers;
+  cost.events_per_s = requests_per_s + part2.activities_per_s + ticks_per_s + (probes_per_s + autoscale_per_s) * servers;
 
   struct Part {
     double bytes;
@@ -143,6 +189,11 @@ DesignCost design_cost(const Scenario& scenario, const Design& design, const Pla
       {workload.users_held * kBytesPerUser, fmt::format("{} users", count_text(workload.users_held))},
       {std::min(requests, kExactLatencySamples) * kBytesPerLatencySample + kLatencyHistogramBytes,
        fmt::format("latencies of {} requests", count_text(requests))},
+      {part2.users_held * kBytesPerRealtimeUser, fmt::format("{} realtime users", count_text(part2.users_held))},
+      {part2.latency_samples > 0
+           ? std::min(part2.latency_samples, kExactLatencySamples) * kBytesPerLatencySample + kLatencyHistogramBytes
+           : 0,
+       fmt::format("latencies of {} message deliveries", count_text(part2.latency_samples))},
       {cost.buckets * kBytesPerBucket, fmt::format("{} time-series buckets", count_text(cost.buckets))},
       {ring, fmt::format("a hash ring of {} points", count_text(servers * design.load_balancer.virtual_nodes))}};
   cost.bytes = kProcessBaseBytes;
@@ -161,6 +212,7 @@ DesignCost design_cost(const Scenario& scenario, const Design& design, const Pla
   const double ring_rebuilds = design.load_balancer.health_check.healthy_after + 1 + cost.event_rows;
   const double ring_s = ring_points > 1 ? ring_rebuilds * ring_points * std::log2(ring_points) * kSecondsPerRingStep : 0;
   cost.work_s = kSecondsPerRun + platform.memory_bytes * kSecondsPerPlatformByte + requests * kSecondsPerRequest + ring_s +
+                part2.activities_per_s * duration * kSecondsPerActivity +
                 ticks_per_s * duration * kSecondsPerTick +
                 (probes_per_s + autoscale_per_s) * duration * servers * kSecondsPerServerProbe;
   return cost;
@@ -191,6 +243,7 @@ double request_cycle_s(const Design& design, const PlatformCost& platform, doubl
 
 std::optional<ZeroTimeLoop> zero_time_loop(const Design& design, const PlatformCost& platform) {
   const ClientSpec& clients = design.clients;
+  if (!clients.present) return std::nullopt;  // no web visitors; part 2's backoffs and rates are above 0
   const std::string network = fmt::format("the network takes {:g}s (latencies and bytes), the mean CPU {:g}s",
                                           platform.min_request_time_s, cpu_time_s(mean_cpu_s(clients), platform));
   auto loop = [&](ZeroTimeLoop::Cause cause, std::size_t event, const std::string& why) {

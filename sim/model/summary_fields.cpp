@@ -26,6 +26,39 @@ const std::vector<BucketField>& bucket_fields() {
   return fields;
 }
 
+std::uint32_t field_groups_of(const Design& design) {
+  std::uint32_t groups = group_bit(FieldGroup::core);
+  if (design.realtime) groups |= group_bit(FieldGroup::realtime);
+  if (design.games) groups |= group_bit(FieldGroup::games);
+  return groups;
+}
+
+std::uint32_t field_groups_of(const Scenario& scenario) {
+  std::uint32_t groups = group_bit(FieldGroup::core);
+  for (const Design& design : scenario.designs) groups |= field_groups_of(design);
+  return groups;
+}
+
+namespace {
+
+template <typename Field>
+std::vector<const Field*> fields_of_groups(const std::vector<Field>& fields, std::uint32_t groups) {
+  std::vector<const Field*> chosen;
+  for (const Field& field : fields)
+    if ((groups & group_bit(field.group)) != 0) chosen.push_back(&field);
+  return chosen;
+}
+
+}  // namespace
+
+std::vector<const SummaryField*> summary_fields_of(std::uint32_t groups) {
+  return fields_of_groups(summary_fields(), groups);
+}
+
+std::vector<const BucketField*> bucket_fields_of(std::uint32_t groups) {
+  return fields_of_groups(bucket_fields(), groups);
+}
+
 const SummaryField* find_summary_field(std::string_view name) {
   for (const SummaryField& field : summary_fields())
     if (name == field.name) return &field;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "model/metrics.hpp"
+#include "scenario/config.hpp"
 
 namespace statesim {
 
@@ -42,6 +43,14 @@ struct BucketField {
   double (*value)(const Bucket&);
 };
 const std::vector<BucketField>& bucket_fields();
+
+// The FieldGroups a design's runs report on: core, and each part-2 section the design has; of a
+// scenario, those of any of its designs.
+std::uint32_t field_groups_of(const Design& design);
+std::uint32_t field_groups_of(const Scenario& scenario);
+// The fields of `groups`, in contract order.
+std::vector<const SummaryField*> summary_fields_of(std::uint32_t groups);
+std::vector<const BucketField*> bucket_fields_of(std::uint32_t groups);
 
 // Names of the numeric fields, in contract order (no design/replication/seed).
 std::vector<std::string> summary_field_names();

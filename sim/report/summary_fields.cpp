@@ -12,7 +12,21 @@ namespace {
 
 constexpr int kStatisticDecimalsOfCounts = 3;
 
+std::uint32_t groups_of(const std::vector<RunResult>& runs) {
+  std::uint32_t groups = group_bit(FieldGroup::core);
+  for (const RunResult& run : runs) groups |= run.summary.groups;
+  return groups;
+}
+
 }  // namespace
+
+std::vector<const SummaryField*> reported_summary_fields(const std::vector<RunResult>& runs) {
+  return summary_fields_of(groups_of(runs));
+}
+
+std::vector<const BucketField*> reported_bucket_fields(const std::vector<RunResult>& runs) {
+  return bucket_fields_of(groups_of(runs));
+}
 
 std::string format_field_value(const SummaryField& field, double value) {
   if (!std::isfinite(value)) return "";

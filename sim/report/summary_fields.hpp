@@ -10,10 +10,17 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "model/summary_fields.hpp"
 
 namespace statesim {
+
+// The fields the output files of `runs` carry: part 1's always, a part-2 group's (realtime,
+// games, ...) when some run had that section. A design without it shows the field empty; a
+// scenario with none of part 2 writes exactly the columns part 1 always had.
+std::vector<const SummaryField*> reported_summary_fields(const std::vector<RunResult>& runs);
+std::vector<const BucketField*> reported_bucket_fields(const std::vector<RunResult>& runs);
 
 // A field's value as written to CSV/JSON for one run: count or fixed point, "" for non-finite.
 std::string format_field_value(const SummaryField& field, double value);

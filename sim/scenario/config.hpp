@@ -63,6 +63,10 @@ inline constexpr NameTable<StartState, 2> kStartStateNames{{{
 }}};
 
 struct ClientSpec {
+  // false: the design has no `clients` section, only part-2 populations (realtime, games); no
+  // web visitors run. A file with neither keeps part 1's default clients (10 visits per second).
+  // The other values still apply: every request's `timeout` comes from here.
+  bool present = true;
   Workload workload = Workload::open;
   StartState start = StartState::empty;
   double arrival_rate_per_s = 10;  // open: new visits (user sessions) per second, Poisson
@@ -167,6 +171,75 @@ struct AutoscaleSpec {
   double scale_in_drain_s = 30;
 };
 
+// ---- part 2 (design/stateful-workloads.md): populations that hold state on a server
+
+// realtime: whom a message is for, and how it reaches recipients on other servers.
+enum class Audience { direct, room };
+inline constexpr NameTable<Audience, 2> kAudienceNames{{{
+    {"direct", Audience::direct},
+    {"room", Audience::room},
+}}};
+enum class Delivery { local, pubsub, stream };
+inline constexpr NameTable<Delivery, 3> kDeliveryNames{{{
+    {"local", Delivery::local},
+    {"pubsub", Delivery::pubsub},
+    {"stream", Delivery::stream},
+}}};
+// How a reconnect's backoff b is randomised: b itself, uniform(0, b), or b/2 + uniform(0, b/2).
+enum class Jitter { none, full, equal };
+inline constexpr NameTable<Jitter, 3> kJitterNames{{{
+    {"none", Jitter::none},
+    {"full", Jitter::full},
+    {"equal", Jitter::equal},
+}}};
+
+struct ReconnectSpec {
+  double backoff_s = 1;       // attempt k waits min(max_backoff, backoff x 2^k), jittered
+  double max_backoff_s = 30;
+  Jitter jitter = Jitter::full;
+};
+
+// Long-lived connections (WebSocket, long polling): users who log in, connect to a server and
+// stay connected, sending messages to each other.
+struct RealtimeSpec {
+  Workload workload = Workload::closed;
+  std::int64_t users = 0;                // closed: connected from ramp_up, reconnect after every drop
+  double arrival_rate_per_s = 0;         // open: new users per second (Poisson) ...
+  Distribution connection_duration_s{Distribution::Kind::exponential, 1200, 0};  // ... who close after this
+  double ramp_up_s = 0;                  // closed only: first logins uniform over [0, ramp_up)
+  double connect_cpu_s = 0.002;          // server CPU of accepting a connection
+  std::int64_t max_connections = 10000;  // per server; a connect beyond it is refused
+  double heartbeat_s = 30;               // a client notices a dead server within this
+  double message_rate_per_s = 2.0 / 60;  // per connected user, Poisson
+  double message_bytes = 500;
+  double message_cpu_s = 200e-6;         // per message, on the sender's server and each delivering one
+  Audience audience = Audience::direct;
+  std::int64_t room_size = 20;           // room: users 1..room_size form room 1, and so on
+  Delivery delivery = Delivery::local;
+  double replay_window_s = 120;          // stream only
+  ReconnectSpec reconnect;
+};
+
+// What becomes of a match when its server stops.
+enum class MatchState { memory, snapshot };
+inline constexpr NameTable<MatchState, 2> kMatchStateNames{{{
+    {"memory", MatchState::memory},
+    {"snapshot", MatchState::snapshot},
+}}};
+
+// Real-time game servers: matches placed on a server that computes their ticks.
+struct GamesSpec {
+  double arrival_rate_per_s = 0;  // new matches per second, Poisson
+  int players = 8;
+  Distribution match_duration_s{Distribution::Kind::constant, 600, 0};  // game time to play
+  double tick_rate_per_s = 20;    // state updates per second of a running match
+  double tick_cpu_s = 0.001;      // server CPU per tick
+  double tick_bytes = 200;        // per player per tick
+  MatchState state = MatchState::memory;
+  double snapshot_interval_s = 5; // snapshot only: at multiples of it from the match's start
+  double snapshot_bytes = 50000;
+};
+
 // Event targets: app servers are numbered 0..servers.max-1 (named app-1..app-max).
 struct StoreTarget {};
 using EventTarget = std::variant<int, StoreTarget>;
@@ -210,6 +283,8 @@ struct Design {
   ServerSpec servers;
   SessionSpec sessions;
   AutoscaleSpec autoscale;
+  std::optional<RealtimeSpec> realtime;  // absent: no such section (nor in the design)
+  std::optional<GamesSpec> games;
   std::vector<ScheduledEvent> events;  // sorted by time, same-time events in file order
 };
 
@@ -238,5 +313,9 @@ struct Scenario {
 
 // Server i's name in reports and events: "app-<i+1>".
 std::string server_name(int index);
+
+// Whether anything of the design lives on the store host: sessions (redis, database, a jwt
+// denylist), a realtime pub/sub or stream, game snapshots.
+bool uses_store_host(const Design& design);
 
 }  // namespace statesim

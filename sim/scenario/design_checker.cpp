@@ -19,6 +19,7 @@ class DesignChecker {
 
   Design finish() {
     check_servers();
+    check_part2();
     check_workload();
     check_autoscale();
     check_events();
@@ -84,12 +85,60 @@ class DesignChecker {
                           draft_.start_state ? draft_.start_state->position.line : draft_.ramp_up->position.line));
   }
 
-  void check_open_sessions(double rate, const Origin& origin) const {
+  // Part 2's populations; a design with one of them may go without web visitors.
+  void check_part2() {
+    design_.clients.present = draft_.clients_section.has_value() || !(design_.realtime || design_.games);
+    if (design_.realtime) check_realtime();
+    if (design_.games) check_games();
+  }
+
+  void check_realtime() {
+    RealtimeSpec& realtime = *design_.realtime;
+    const RealtimeDraft& origins = draft_.realtime;
+    if (origins.users && origins.arrival_rate)
+      fail_at(*origins.users, fmt::format("cannot be combined with realtime.arrival_rate (line {}): give users for a "
+                                          "population that stays connected or arrival_rate for users who come and go",
+                                          origins.arrival_rate->position.line));
+    if (!origins.users && !origins.arrival_rate)
+      fail_at(*origins.section,
+              "needs users (a population that stays connected) or arrival_rate (users who connect, then close)");
+    realtime.workload = origins.users ? Workload::closed : Workload::open;
+    if (realtime.workload == Workload::closed) {
+      if (origins.connection_duration)
+        fail_at(*origins.connection_duration,
+                "applies only to users who come and go (realtime.arrival_rate), this design has a population that "
+                "stays connected (realtime.users)");
+      check_users(realtime.users, *origins.users);
+    } else {
+      if (origins.ramp_up)
+        fail_at(*origins.ramp_up,
+                "applies only to a population that stays connected (realtime.users), this design has users who come "
+                "and go (realtime.arrival_rate)");
+      check_open_sessions(realtime.arrival_rate_per_s, *origins.arrival_rate, "users");
+    }
+    const ReconnectSpec& reconnect = realtime.reconnect;
+    if (reconnect.max_backoff_s < reconnect.backoff_s)
+      fail_at(origin_or_start(origins.max_backoff ? origins.max_backoff : origins.backoff),
+              fmt::format("reconnect.max_backoff ({}) is below reconnect.backoff ({}): the cap must be at least the "
+                          "first wait",
+                          format_duration(reconnect.max_backoff_s), format_duration(reconnect.backoff_s)));
+  }
+
+  void check_games() {
+    const GamesSpec& games = *design_.games;
+    const GamesDraft& origins = draft_.games;
+    if (!origins.arrival_rate) fail_at(*origins.section, "needs arrival_rate (new matches per second)");
+    if (games.match_duration_s.mean() <= 0)
+      fail_at(*origins.match_duration, "a match must last: expected a distribution with a mean above 0");
+    check_open_sessions(games.arrival_rate_per_s, *origins.arrival_rate, "matches");
+  }
+
+  void check_open_sessions(double rate, const Origin& origin, const char* what = "sessions") const {
     const double sessions = rate * context_.duration_s;
     if (sessions > context_.limits.max_open_sessions)
       fail_at(origin,
-              fmt::format("{} over {} is {:.0f} sessions, above the limit of {:.0f}", format_rate(rate),
-                          format_duration(context_.duration_s), sessions, context_.limits.max_open_sessions));
+              fmt::format("{} over {} is {:.0f} {}, above the limit of {:.0f}", format_rate(rate),
+                          format_duration(context_.duration_s), sessions, what, context_.limits.max_open_sessions));
   }
 
   void check_users(std::int64_t users, const Origin& origin) const {
@@ -238,6 +287,10 @@ class DesignChecker {
                   fmt::format("expected at least autoscale.min ({}), got {}", design_.autoscale.min, to));
         pool.scale(at, to, std::get<ScaleEvent>(event.event.action).drain_s);
       } else if (kind == EventActionKind::traffic) {
+        if (!design_.clients.present)
+          fail_at(event.action_origin,
+                  "a traffic event changes the workload of the clients section, and this design has none (its "
+                  "populations are realtime or games)");
         const auto& traffic = std::get<TrafficEvent>(event.event.action);
         const bool open = design_.clients.workload == Workload::open;
         if (event.traffic_arrival_rate && !open)

@@ -27,6 +27,14 @@ struct RecordedHash {
   Origin origin;
 };
 
+// Where the keys of the part-2 sections that checks across keys depend on were written.
+struct RealtimeDraft {
+  std::optional<Origin> section, users, arrival_rate, connection_duration, ramp_up, backoff, max_backoff;
+};
+struct GamesDraft {
+  std::optional<Origin> section, arrival_rate, match_duration;
+};
+
 struct DesignDraft {
   Design design;
   Origin start;  // the map the design comes from (fallback position)
@@ -34,6 +42,9 @@ struct DesignDraft {
   std::optional<Origin> servers_count, servers_max, servers_workers;
   std::optional<Origin> arrival_rate, users, relogin_after, ramp_up, start_state, think_time;
   std::optional<Origin> autoscale_min, autoscale_max;
+  std::optional<Origin> clients_section;  // the design has a `clients` section (base file or its own)
+  RealtimeDraft realtime;
+  GamesDraft games;
   std::vector<EventDraft> events;
 };
 
@@ -58,6 +69,8 @@ void apply_servers(const Node& node, const std::string& path, DesignDraft& draft
 void apply_sessions(const Node& node, const std::string& path, DesignDraft& draft, const LoadContext& context);
 void apply_autoscale(const Node& node, const std::string& path, DesignDraft& draft, const LoadContext& context);
 void apply_events(const Node& node, const std::string& path, DesignDraft& draft, const LoadContext& context);
+void apply_realtime(const Node& node, const std::string& path, DesignDraft& draft, const LoadContext& context);
+void apply_games(const Node& node, const std::string& path, DesignDraft& draft, const LoadContext& context);
 
 // The sections a design may override, in the order they are read.
 const std::vector<std::pair<std::string, SectionReader>>& design_sections();

@@ -31,7 +31,8 @@ using namespace loading;
 const std::vector<std::string> kTopLevelKeys = {
     "version",         "name",         "description", "seed",      "duration", "warmup",
     "report_interval", "replications", "expect",      "platform",  "network",  "clients",
-    "load_balancer",   "servers",      "sessions",    "autoscale", "events",   "designs"};
+    "load_balancer",   "servers",      "sessions",    "autoscale", "events",   "designs",
+    "realtime",        "games"};
 
 std::string top_level_only_hint(const std::string& key) {
   const bool top_level = std::find(kTopLevelKeys.begin(), kTopLevelKeys.end(), key) != kTopLevelKeys.end();

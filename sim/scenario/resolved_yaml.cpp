@@ -2,6 +2,7 @@
 // to the same Scenario. Keys come in a fixed order so that the text is byte-stable.
 #include <fmt/format.h>
 
+#include <optional>
 #include <string>
 #include <variant>
 
@@ -66,6 +67,50 @@ void write_clients(Writer& w, int indent, const ClientSpec& clients) {
     w.key(in + 4, "cpu", format_distribution(kind.cpu_s));
     w.key(in + 4, "writes_session", bool_text(kind.writes_session));
   }
+}
+
+void write_realtime(Writer& w, int indent, const std::optional<RealtimeSpec>& section) {
+  if (!section) return;  // absent = no realtime users
+  const RealtimeSpec& realtime = *section;
+  w.line(indent, "realtime:");
+  const int in = indent + 2;
+  if (realtime.workload == Workload::closed) {
+    w.key(in, "users", realtime.users);
+    w.key(in, "ramp_up", format_duration(realtime.ramp_up_s));
+  } else {
+    w.key(in, "arrival_rate", format_rate(realtime.arrival_rate_per_s));
+    w.key(in, "connection_duration", format_distribution(realtime.connection_duration_s));
+  }
+  w.key(in, "connect_cpu", format_duration(realtime.connect_cpu_s));
+  w.key(in, "max_connections", realtime.max_connections);
+  w.key(in, "heartbeat", format_duration(realtime.heartbeat_s));
+  w.key(in, "message_rate", format_rate(realtime.message_rate_per_s));
+  w.key(in, "message_bytes", format_size(realtime.message_bytes));
+  w.key(in, "message_cpu", format_duration(realtime.message_cpu_s));
+  w.key(in, "audience", kAudienceNames.name(realtime.audience));
+  w.key(in, "room_size", realtime.room_size);
+  w.key(in, "delivery", kDeliveryNames.name(realtime.delivery));
+  w.key(in, "replay_window", format_duration(realtime.replay_window_s));
+  w.line(in, "reconnect:");
+  w.key(in + 2, "backoff", format_duration(realtime.reconnect.backoff_s));
+  w.key(in + 2, "max_backoff", format_duration(realtime.reconnect.max_backoff_s));
+  w.key(in + 2, "jitter", kJitterNames.name(realtime.reconnect.jitter));
+}
+
+void write_games(Writer& w, int indent, const std::optional<GamesSpec>& section) {
+  if (!section) return;  // absent = no matches
+  const GamesSpec& games = *section;
+  w.line(indent, "games:");
+  const int in = indent + 2;
+  w.key(in, "arrival_rate", format_rate(games.arrival_rate_per_s));
+  w.key(in, "players", games.players);
+  w.key(in, "match_duration", format_distribution(games.match_duration_s));
+  w.key(in, "tick_rate", format_rate(games.tick_rate_per_s));
+  w.key(in, "tick_cpu", format_duration(games.tick_cpu_s));
+  w.key(in, "tick_bytes", format_size(games.tick_bytes));
+  w.key(in, "state", kMatchStateNames.name(games.state));
+  w.key(in, "snapshot_interval", format_duration(games.snapshot_interval_s));
+  w.key(in, "snapshot_bytes", format_size(games.snapshot_bytes));
 }
 
 void write_load_balancer(Writer& w, int indent, const LoadBalancerSpec& balancer) {
@@ -175,7 +220,9 @@ void write_design(Writer& w, const Design& design) {
   w.key(in + 2, "internal_latency", format_duration(design.network.internal_latency_s));
   w.key(in + 2, "bandwidth", format_bandwidth(design.network.bandwidth_Bps));
   w.key(in + 2, "unshared_links", kUnsharedLinksNames.name(design.network.unshared_links));
-  write_clients(w, in, design.clients);
+  if (design.clients.present) write_clients(w, in, design.clients);  // absent: part-2 populations only
+  write_realtime(w, in, design.realtime);
+  write_games(w, in, design.games);
   write_load_balancer(w, in, design.load_balancer);
   write_servers(w, in, design.servers);
   write_sessions(w, in, design.sessions);

@@ -70,3 +70,21 @@ designs:
   - name: sticky
     load_balancer: {policy: sticky_cookie}
 """
+
+
+def run_text(checks, name, text, extra=()):
+    """Writes `text` as a scenario file, runs it into an --out folder and checks the exit status
+    (0: the invariants held inside each run) and the output contract. Returns the folder, or
+    None when the run failed."""
+    folder = temp_dir()
+    path = os.path.join(folder, name + ".yaml")
+    with open(path, "w") as f:
+        f.write(text)
+    out = os.path.join(folder, "out")
+    result = run(["run", path, "--out", out, "--quiet"] + list(extra))
+    if not checks.check(result.returncode == 0, f"{name}: runs, invariants hold (exit {result.returncode})"):
+        print(result.stdout[-2000:], result.stderr[-2000:])
+        return None
+    contract = subprocess.run([CONTRACT, out], capture_output=True, text=True)
+    checks.check(contract.returncode == 0, f"{name}: output contract: {contract.stdout.strip()}")
+    return out

@@ -9,6 +9,7 @@
 #include "model/autoscale_rule.hpp"
 #include "model/metrics.hpp"
 #include "model/recorder.hpp"
+#include "model_helpers.hpp"
 #include "model/session_table.hpp"
 #include "model/timed_queue.hpp"
 #include "scenario/config.hpp"
@@ -98,16 +99,7 @@ TEST_CASE("FIFO lanes of constant delays merge with the heap in (time, lane, ord
   CHECK(ran.back() == "f5");
 }
 
-namespace {
-
-Scenario scenario_of(double duration_s, double interval_s) {
-  Scenario scenario;
-  scenario.duration_s = duration_s;
-  scenario.report_interval_s = interval_s;
-  return scenario;
-}
-
-}  // namespace
+using test::scenario_of;
 
 TEST_CASE("the session table counts sessions, where they live, and what a crash takes") {
   const Scenario scenario = scenario_of(100, 10);

@@ -11,6 +11,7 @@
 #include <variant>
 
 #include "loader_helpers.hpp"
+#include "model/summary_fields.hpp"
 #include "scenario/loader.hpp"
 #include "scenario/units.hpp"
 
@@ -592,7 +593,8 @@ designs:
   CHECK(contains(error_of(kHeader + "expect:\n  - test.ok > lots\n"), "is not a finite decimal number"));
   CHECK(contains(error_of(kHeader + "expect:\n  - test.ok > .nan\n"), "is not a finite decimal number"));
   CHECK(contains(error_of(kHeader + "expect: test.ok > 1\n"), "expect: expected a list"));
-  CHECK(expectation_fields().size() == 25);
+  CHECK(expectation_fields().size() == summary_field_names().size() - 1);  // all but in_flight
+  CHECK(contains(error_of(kHeader + "expect:\n  - test.matches_lots == 0\n"), "(did you mean \"matches_lost\"?)"));
 }
 
 TEST_CASE("safety limits name the value and the limit, and can be raised") {

@@ -185,6 +185,14 @@ TEST_CASE("summary fields: contract order, lookup") {
                                        "latency_max_ms",   "throughput_rps",
                                        "cpu_utilization",  "store_ops",
                                        "revoked_accepted", "in_flight"};
+  // Then part 2's fields, group by group.
+  for (const char* name : {"connections_opened", "connections_dropped", "connect_failed", "reconnect_time_p50_s",
+                           "reconnect_time_p99_s", "messages_sent", "message_deliveries", "messages_delivered",
+                           "messages_missed", "messages_replayed", "deliveries_in_flight", "delivery_latency_p50_ms",
+                           "delivery_latency_p99_ms", "matches_started", "matches_refused", "matches_completed",
+                           "matches_lost", "matches_migrated", "matches_in_progress", "match_progress_lost_s",
+                           "match_pause_s"})
+    expected.emplace_back(name);
   CHECK(summary_field_names() == expected);
 
   Summary s;
@@ -260,7 +268,45 @@ TEST_CASE("CSV quoting round trip and field counts in every file") {
   auto comparisons = parse_csv(comparisons_csv(runs));
   CHECK(comparisons[1][0] == awkward);
   CHECK(comparisons[1][1] == "plain");
-  CHECK(comparisons.size() == 1 + summary_field_names().size());  // one ordered pair
+  CHECK(comparisons.size() == 1 + reported_summary_fields(runs).size());  // one ordered pair
+}
+
+TEST_CASE("part 2's columns: absent without any run of that part, empty for a design without it") {
+  std::vector<RunResult> part1 = {make_run("a", 0, 1)};
+  const std::size_t core = reported_summary_fields(part1).size();
+  CHECK(core == 26);  // part 1's files keep exactly their columns
+  CHECK(parse_csv(summary_csv(part1))[0].size() == 3 + core);
+  CHECK(parse_csv(timeseries_csv(part1))[0].size() == 2 + 13);
+  CHECK(summary_json(make_scenario({"a"}), part1).find("connections_opened") == std::string::npos);
+
+  std::vector<RunResult> runs = {make_run("chat", 0, 0), make_run("web", 0, 1)};
+  runs[0].summary.groups |= group_bit(FieldGroup::realtime);
+  runs[0].summary.messages_sent = 40;
+  runs[0].summary.delivery_latency_p50_ms = 41.5;
+  runs[0].buckets[0].connected = 900;
+  auto summary = parse_csv(summary_csv(runs));
+  CHECK(summary[0].size() == 3 + core + 13);  // the realtime fields, not the games ones
+  CHECK(std::find(summary[0].begin(), summary[0].end(), "matches_started") == summary[0].end());
+  CHECK(summary[1][column_of(summary[0], "messages_sent")] == "40");
+  CHECK(summary[1][column_of(summary[0], "delivery_latency_p50_ms")] == "41.500");
+  CHECK(summary[2][column_of(summary[0], "messages_sent")] == "");  // the design without the section
+  auto series = parse_csv(timeseries_csv(runs));
+  CHECK(series[0].back() == "messages_missed");
+  CHECK(series[1][column_of(series[0], "connected")] == "900");
+  CHECK(series[3][column_of(series[0], "connected")] == "");
+  auto ci = parse_csv(summary_ci_csv(runs));
+  CHECK(ci.size() == 1 + 2 * (core + 13));
+  CHECK(parse_csv(events_csv(part1))[0].back() == "detail");  // part 1's events keep their columns
+  runs[0].events[0].part2.connections_held = 900;
+  runs[0].events[0].part2.connections_dropped = 899;
+  auto events = parse_csv(events_csv(runs));
+  CHECK(events[0].size() == 12);  // the realtime columns only
+  CHECK(events[1][column_of(events[0], "connections_held")] == "900");
+  CHECK(events[1][column_of(events[0], "connections_dropped")] == "899");
+  CHECK(events[2][column_of(events[0], "connections_held")] == "");  // the design without it
+  const std::string json = summary_json(make_scenario({"chat", "web"}), runs);
+  CHECK(json.find("\"messages_sent\": 40") != std::string::npos);
+  CHECK(json.find("\"messages_sent\": null") != std::string::npos);
 }
 
 TEST_CASE("CSV rows: csv_line and read_csv_line agree, malformed rows are refused") {
@@ -299,7 +345,7 @@ TEST_CASE("summary_ci.csv and comparisons.csv for three replications, by hand") 
   auto ci = parse_csv(summary_ci_csv(three_replications()));
   CHECK(ci[0] == std::vector<std::string>{"design", "field", "replications", "mean", "ci95_low", "ci95_high",
                                           "half_width"});
-  CHECK(ci.size() == 1 + 2 * summary_field_names().size());
+  CHECK(ci.size() == 1 + 2 * reported_summary_fields(three_replications()).size());
   bool found_lost = false;
   bool found_latency = false;
   for (const auto& row : ci) {

@@ -224,7 +224,7 @@ void WebVisitors::send(std::uint32_t u, RequestType type, bool is_retry) {
   request.request_bytes = clients.request_bytes;
   request.credential_bytes = store_.extra_request_bytes();
   request.response_bytes = clients.response_bytes;
-  request.reads_store = type != RequestType::login && store_host_.exists();
+  request.reads_store = type != RequestType::login && store_.has_store_host();
   request.route.client_ip = user.ip;
   request.route.new_session = type == RequestType::login;
   if (user.cookie_server >= 0 && type != RequestType::login) request.route.cookie_server = user.cookie_server;
@@ -337,15 +337,7 @@ ClientKind::Revoked WebVisitors::revoke(double fraction) {
     logged_in++;
     if (rng.uniform01() >= fraction) continue;
     chosen++;
-    switch (store_.revocation()) {
-      case Revocation::flag_token:  // the token itself stays valid until it expires
-        sessions_.revoke(u, world_.now());
-        if (store_.revocation_costs_store_operation()) world_.recorder.summary().store_ops++;
-        break;
-      case Revocation::delete_session:  // deleted on purpose: the user's next request gets a 401
-        sessions_.end(u);
-        break;
-    }
+    sessions_.carry_out_revocation(u, world_.now());
   }
   return Revoked{logged_in, chosen};
 }
@@ -371,6 +363,7 @@ std::vector<std::string> WebVisitors::change_traffic(const TrafficEvent& traffic
 }
 
 std::unique_ptr<ClientKind> make_web_visitors(EngineParts& parts) {
+  if (!parts.world.design.clients.present) return nullptr;  // a design of part-2 populations only
   return std::make_unique<WebVisitors>(parts.world, parts.exchanges, parts.sessions, parts.store, parts.store_host);
 }
 

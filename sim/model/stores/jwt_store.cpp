@@ -32,7 +32,9 @@ class JwtStore final : public SessionStore {
     const double lost_from = store_crash_loses_created_from(spec_.redis, crash_s);
     denylist_forgot_before_s_ = std::max(denylist_forgot_before_s_, std::isinf(lost_from) ? crash_s : lost_from);
     StoreCrash effect;
-    effect.detail = "denylist, " + persistence_outcome(spec_.redis, lost_from);
+    // Without a denylist the store host only holds part 2's state (pub/sub, snapshots).
+    effect.detail = spec_.jwt.denylist ? "denylist, " + persistence_outcome(spec_.redis, lost_from)
+                                       : "no session there: the client holds the token";
     return effect;
   }
   Revocation revocation() const override { return Revocation::flag_token; }

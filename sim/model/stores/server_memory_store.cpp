@@ -17,7 +17,13 @@ class ServerMemoryStore final : public SessionStore {
     if (session.server != server) return SessionVerdict::elsewhere;
     return SessionVerdict::valid;
   }
-  StoreCrash crash(double) override { return {}; }
+  // The store host of such a design holds part 2's state (pub/sub, snapshots), no session.
+  StoreCrash crash(double) override {
+    StoreCrash effect;
+    effect.detail = "no session there: sessions live in server memory";
+    return effect;
+  }
+  bool fails_over() const override { return spec_.redis.replica; }  // part 2's redis, when there is one
   std::string no_store_host_reason() const override {
     return "no session store in this design: sessions live in server memory";
   }

@@ -53,6 +53,7 @@ void apply_clients(const Node& node, const std::string& path, DesignDraft& draft
                          "think_time", "ip_pool", "request_bytes", "response_bytes", "timeout", "retries",
                          "retry_backoff", "on_forced_logout", "requests"});
   ClientSpec& clients = draft.design.clients;
+  if (!draft.clients_section) draft.clients_section = origin_of(node, path);
   if (const Node* value = section.get("arrival_rate")) {
     clients.arrival_rate_per_s = read_rate(*value, section.path("arrival_rate"), Lowest::above_zero);
     draft.arrival_rate = origin_of(*value, section.path("arrival_rate"));
