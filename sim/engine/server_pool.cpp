@@ -8,6 +8,8 @@
 
 namespace statesim::engine {
 
+std::string CrashReport::notes_text() const { return notes.empty() ? "" : fmt::format("; {}", fmt::join(notes, "; ")); }
+
 ServerPool::ServerPool(World& world, lb::Balancer& balancer)
     : world_(world), balancer_(balancer), last_resize_at_(-std::numeric_limits<double>::infinity()) {
   const ServerSpec& spec = world.design.servers;
@@ -199,8 +201,8 @@ void ServerPool::end_drain(int s) {
     tell_balancer(s);
     world_.recorder
         .add_event(world_.now(), EventKind::stop, name, report.sessions_lost,
-                   fmt::format("end of drain, leaves the pool; held {} sessions; {} requests in it failed", held,
-                               report.requests_reset))
+                   fmt::format("end of drain, leaves the pool; held {} sessions; {} requests in it failed{}", held,
+                               report.requests_reset, report.notes_text()))
         .sessions_held = held;
     return;
   }
@@ -208,8 +210,8 @@ void ServerPool::end_drain(int s) {
   tell_balancer(s);
   world_.recorder
       .add_event(world_.now(), EventKind::deploy_restart, name, report.sessions_lost,
-                 fmt::format("end of drain, restarts with the new version; held {} sessions; {} requests in it failed",
-                             held, report.requests_reset))
+                 fmt::format("end of drain, restarts with the new version; held {} sessions; {} requests in it failed{}",
+                             held, report.requests_reset, report.notes_text()))
       .sessions_held = held;
 }
 

@@ -21,6 +21,9 @@ struct CrashReport {
   std::int64_t sessions_held = 0;   // the server's own count of the memory sessions it held
   std::int64_t sessions_lost = 0;   // sessions lost (counted session by session)
   std::int64_t requests_reset = 0;  // requests in it whose client was still waiting
+  std::vector<std::string> notes;   // what else it held and lost, for the event row ("3 uploads ...")
+  // "; " and the notes joined, or "" when there is none.
+  std::string notes_text() const;
 };
 
 struct CpuTotals {

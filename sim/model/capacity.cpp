@@ -6,8 +6,35 @@
 
 namespace statesim {
 
+UploadLoad upload_load(const Design& design) {
+  const UploadSpec& uploads = design.uploads;
+  UploadLoad load;
+  if (!uploads.enabled) return load;
+  const double size = uploads.size_B.mean();
+  const double chunks = size / uploads.chunk_B + 1;
+  load.uploads_per_s = uploads.arrival_rate_per_s;
+  load.chunks_per_s = load.uploads_per_s * chunks;
+  load.requests_per_s = uploads.mode == UploadMode::presigned ? load.uploads_per_s : load.chunks_per_s;
+  load.bytes_per_s = load.uploads_per_s * size;
+  // One upload alone: its bytes at its own link's rate, and a round trip per chunk.
+  const NetworkSpec& network = design.network;
+  const double alone_s = size / std::min(uploads.client_bandwidth_Bps, network.bandwidth_Bps) +
+                         chunks * 2 * (network.client_latency_s + network.internal_latency_s);
+  load.in_progress = load.uploads_per_s * alone_s;
+  load.link_capacity_Bps = uploads.mode == UploadMode::server_memory
+                               ? design.servers.count * design.network.bandwidth_Bps
+                               : design.network.bandwidth_Bps;  // every byte crosses the object store's link
+  return load;
+}
+
 OfferedLoad offered_load(const Design& design) {
   const ClientSpec& clients = design.clients;
+  OfferedLoad load;
+  load.cpu_capacity =
+      design.servers.count * std::min(design.servers.cores, design.servers.workers) * design.servers.speed;
+  const UploadLoad uploads = upload_load(design);
+  load.cpu_s_per_s = uploads.requests_per_s * design.uploads.chunk_cpu_s;
+  if (!clients.enabled) return load;
   double weights = 0, cpu = 0;
   for (const auto& kind : clients.requests) {
     weights += kind.weight;
@@ -16,7 +43,6 @@ OfferedLoad offered_load(const Design& design) {
   cpu /= weights;
   const double think = std::max(clients.think_time_s.mean(), 1e-9);
   const double session = clients.session_duration_s.mean();
-  OfferedLoad load;
   if (clients.workload == Workload::open) {
     load.logged_in_users = clients.arrival_rate_per_s * session;
   } else {
@@ -24,9 +50,7 @@ OfferedLoad offered_load(const Design& design) {
     load.logged_in_users = static_cast<double>(clients.users) * session / std::max(session + relogin, 1e-9);
   }
   load.requests_per_s = load.logged_in_users / think;
-  load.cpu_s_per_s = load.requests_per_s * cpu;
-  load.cpu_capacity =
-      design.servers.count * std::min(design.servers.cores, design.servers.workers) * design.servers.speed;
+  load.cpu_s_per_s += load.requests_per_s * cpu;
   return load;
 }
 
@@ -34,7 +58,7 @@ std::vector<std::string> capacity_warnings(const Scenario& scenario) {
   std::vector<std::string> warnings;
   for (const Design& design : scenario.designs) {
     const ClientSpec& clients = design.clients;
-    if (clients.workload == Workload::closed && clients.start == StartState::empty && clients.ramp_up_s <= 0 &&
+    if (clients.enabled && clients.workload == Workload::closed && clients.start == StartState::empty && clients.ramp_up_s <= 0 &&
         clients.users >= kSimultaneousLoginsWarning)
       warnings.push_back(fmt::format(
           "{}: all {} users log in at t = 0 (no clients.ramp_up): that many requests at one instant queue at the "
@@ -48,6 +72,14 @@ std::vector<std::string> capacity_warnings(const Scenario& scenario) {
           "{}: the offered CPU load is about {} the servers' capacity: queues grow without bound and "
           "latencies depend on the run length",
           design.name, share < 10 ? fmt::format("{:.0f}% of", share * 100) : fmt::format("{:.3g} times", share)));
+    const UploadLoad uploads = upload_load(design);
+    if (design.uploads.enabled && design.platform_file.empty() && uploads.bytes_per_s >= uploads.link_capacity_Bps)
+      warnings.push_back(fmt::format(
+          "{}: the uploads offer about {:.3g} MB/s, {} of {:.3g} MB/s: uploads slow down without bound and their "
+          "times depend on the run length",
+          design.name, uploads.bytes_per_s / 1e6,
+          design.uploads.mode == UploadMode::server_memory ? "more than the servers' links" : "more than the object store's link",
+          uploads.link_capacity_Bps / 1e6));
   }
   return warnings;
 }

@@ -45,6 +45,18 @@ const char* failure_cause_name(FailureCause cause);  // "reset", "server_down", 
 //   store_ops          operations served by the session store (or the jwt denylist)
 //   revoked_accepted   requests accepted with a revoked session or token
 //   in_flight          sent but neither answered nor failed at the end
+//   requests_failed_final   web visitors' requests whose last attempt failed (no retry left):
+//                      the failures a user sees (group retries: shown when a design retries)
+// Part 2 (design/stateful-workloads.md):
+//   uploads_*          uploads started / completed / failed (after max_restarts) / in progress at the end
+//   upload_restarts    failures an upload survived (server_memory: started over; else a part sent again)
+//   upload_bytes       bytes of every chunk sent; upload_bytes_wasted: of those, sent again
+//   upload_time_p*_s   from the upload's start to its last chunk's answer, completed uploads
+//   effects_requested  distinct user actions of kinds with effect: true
+//   effects_applied    actions applied at least once; duplicate_effects: applications beyond the first
+//   effects_lost       applications lost with a server's memory (state: memory)
+//   effects_failed     actions never applied (the user's action did not happen)
+//   effects_in_flight  actions neither applied nor failed at the end
 #define STATESIM_SUMMARY_FIELDS(FIELD)                                         \
   FIELD(sessions_started, count, "sessions started", "", 0, core)                   \
   FIELD(sessions_ended, count, "sessions ended", "", 0, core)                       \
@@ -55,6 +67,7 @@ const char* failure_cause_name(FailureCause cause);  // "reset", "server_down", 
   FIELD(requests, count, "requests", "", 0, core)                                   \
   FIELD(ok, count, "ok", "", 0, core)                                               \
   FIELD(failed, count, "failed requests", "", 0, core)                              \
+  FIELD(requests_failed_final, count, "  failed after the last retry", "", 0, retries) \
   FIELD(forced, count, "answered 401", "", 0, core)                                 \
   FIELD(failed_reset, count, "  reset", "", 0, core)                                \
   FIELD(failed_server_down, count, "  server down", "", 0, core)                    \
@@ -71,11 +84,30 @@ const char* failure_cause_name(FailureCause cause);  // "reset", "server_down", 
   FIELD(cpu_utilization, real, "cpu utilisation (%)", "fraction", 4, core)          \
   FIELD(store_ops, count, "store operations", "", 0, core)                          \
   FIELD(revoked_accepted, count, "revoked but accepted", "", 0, core)               \
-  FIELD(in_flight, count, "in flight at end", "", 0, core)
+  FIELD(in_flight, count, "in flight at end", "", 0, core)                          \
+  /* uploads */                                                                     \
+  FIELD(uploads_started, count, "uploads started", "", 0, uploads)                  \
+  FIELD(uploads_completed, count, "uploads completed", "", 0, uploads)              \
+  FIELD(uploads_failed, count, "uploads failed", "", 0, uploads)                    \
+  FIELD(uploads_in_progress, count, "uploads in progress at end", "", 0, uploads)   \
+  FIELD(upload_restarts, count, "upload restarts", "", 0, uploads)                  \
+  FIELD(upload_bytes, count, "upload bytes sent", "", 0, uploads)                   \
+  FIELD(upload_bytes_wasted, count, "upload bytes wasted", "", 0, uploads)          \
+  FIELD(upload_time_p50_s, real, "upload time p50 (s)", "s", 3, uploads)            \
+  FIELD(upload_time_p99_s, real, "upload time p99 (s)", "s", 3, uploads)            \
+  /* effects */                                                                     \
+  FIELD(effects_requested, count, "effects requested", "", 0, effects)              \
+  FIELD(effects_applied, count, "effects applied", "", 0, effects)                  \
+  FIELD(duplicate_effects, count, "duplicate effects", "", 0, effects)              \
+  FIELD(effects_lost, count, "effects lost", "", 0, effects)                        \
+  FIELD(effects_failed, count, "effects failed", "", 0, effects)                    \
+  FIELD(effects_in_flight, count, "effects in flight at end", "", 0, effects)
 
 // The part of the scenario format a field reports on: part 1's web visitors (always there), or
 // one of part 2's sections. A run records which it had (Summary::groups).
-enum class FieldGroup : std::uint8_t { core, realtime, games, uploads, effects };
+// `retries`: requests_failed_final, shown for every design of a scenario where some design
+// retries failed requests or has effects (without retries it equals `failed`).
+enum class FieldGroup : std::uint8_t { core, realtime, games, uploads, effects, retries };
 inline constexpr std::uint32_t group_bit(FieldGroup group) { return 1u << static_cast<unsigned>(group); }
 
 namespace field_type {
@@ -112,6 +144,8 @@ struct Summary {
 //   servers_up           hosts powered on at the end of the bucket
 //   servers_in_rotation  servers the balancer sends new sessions to, at the end
 //   cpu_utilization      busy fraction of the cores of servers up, over the bucket
+//   uploads_*, upload_bytes_wasted, effects_applied, duplicate_effects, effects_lost: as the
+//                        summary fields of the same names, counted in the bucket
 #define STATESIM_BUCKET_FIELDS(BUCKET)            \
   BUCKET(time_s, real, 3, core)                   \
   BUCKET(active_sessions, count, 0, core)         \
@@ -125,7 +159,14 @@ struct Summary {
   BUCKET(latency_p99_ms, real, 3, core)           \
   BUCKET(servers_up, count, 0, core)              \
   BUCKET(servers_in_rotation, count, 0, core)     \
-  BUCKET(cpu_utilization, real, 4, core)
+  BUCKET(cpu_utilization, real, 4, core)           \
+  BUCKET(uploads_started, count, 0, uploads)        \
+  BUCKET(uploads_completed, count, 0, uploads)      \
+  BUCKET(uploads_failed, count, 0, uploads)         \
+  BUCKET(upload_bytes_wasted, count, 0, uploads)    \
+  BUCKET(effects_applied, count, 0, effects)        \
+  BUCKET(duplicate_effects, count, 0, effects)      \
+  BUCKET(effects_lost, count, 0, effects)
 
 struct Bucket {
 #define STATESIM_BUCKET_MEMBER(name, type, decimals, group) field_type::type name = 0;

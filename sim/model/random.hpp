@@ -14,7 +14,8 @@ namespace statesim {
 // What a stream is used for; part of its key so that sources never share numbers.
 enum class StreamPurpose : std::uint64_t {
   arrivals = 1, session_duration, think_time, request_kind, cpu_demand, relogin, ramp_up,
-  client_ip, balancer, store_time, revoke, retry, misc, steady_state
+  client_ip, balancer, store_time, revoke, retry, misc, steady_state,
+  upload_arrivals, upload_size, effect_store_time
 };
 
 // A renewal process observed at a random moment (a visit in progress when a run starts in

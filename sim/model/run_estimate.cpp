@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <variant>
 
+#include "model/capacity.hpp"
 #include "report/text_format.hpp"
 #include "scenario/units.hpp"
 
@@ -39,6 +40,10 @@ constexpr double kSecondsPerServerProbe = 1e-8;
 constexpr double kSecondsPerRun = 5e-3;
 constexpr double kSecondsPerPlatformByte = 4e-9;
 constexpr double kSecondsPerRingStep = 3e-9;     // one comparison of a sort
+// Uploads: an upload's record and its share of a server's list; a chunk costs about two
+// requests' work (a whole SimGrid communication each way instead of a timed wake-up).
+constexpr double kBytesPerUpload = 120;
+constexpr double kWorkPerUploadChunk = 2;
 
 double mean_cpu_s(const ClientSpec& clients) {
   double weights = 0, cpu = 0;
@@ -76,6 +81,7 @@ struct HeaviestWorkload {
 
 HeaviestWorkload heaviest_workload(const Design& design, double duration_s) {
   const ClientSpec& clients = design.clients;
+  if (!clients.enabled) return HeaviestWorkload{};  // no web visitors
   double rate = clients.arrival_rate_per_s;
   double users = static_cast<double>(clients.users);
   double think = clients.think_time_s.mean();
@@ -118,7 +124,12 @@ DesignCost design_cost(const Scenario& scenario, const Design& design, const Pla
   const double duration = scenario.duration_s;
   const HeaviestWorkload workload = heaviest_workload(design, duration);
   const double cycle = std::max(request_cycle_s(design, platform, workload.think_mean_s), 1e-12);
-  const double requests_per_s = workload.logged_in / cycle + 2 * workload.visit_rate_per_s;
+  // Uploads: every chunk is a SimGrid communication over the whole route (their own link caps
+  // them), a request's worth of work or more; a presigned chunk is two communications.
+  const UploadLoad uploads = upload_load(design);
+  const double upload_events_per_s =
+      kWorkPerUploadChunk * (uploads.requests_per_s + (design.uploads.mode == UploadMode::presigned ? uploads.chunks_per_s : 0));
+  const double requests_per_s = workload.logged_in / cycle + 2 * workload.visit_rate_per_s + upload_events_per_s;
   const double requests = requests_per_s * duration;
   const double probes_per_s = 1 / design.load_balancer.health_check.interval_s;
   const double autoscale_per_s = design.autoscale.enabled ? 1 / design.autoscale.interval_s : 0;
@@ -144,7 +155,9 @@ DesignCost design_cost(const Scenario& scenario, const Design& design, const Pla
       {std::min(requests, kExactLatencySamples) * kBytesPerLatencySample + kLatencyHistogramBytes,
        fmt::format("latencies of {} requests", count_text(requests))},
       {cost.buckets * kBytesPerBucket, fmt::format("{} time-series buckets", count_text(cost.buckets))},
-      {ring, fmt::format("a hash ring of {} points", count_text(servers * design.load_balancer.virtual_nodes))}};
+      {ring, fmt::format("a hash ring of {} points", count_text(servers * design.load_balancer.virtual_nodes))},
+      {uploads.in_progress * kBytesPerUpload + std::min(uploads.uploads_per_s * duration, kExactLatencySamples) * kBytesPerLatencySample,
+       fmt::format("{} uploads at once", count_text(uploads.in_progress))}};
   cost.bytes = kProcessBaseBytes;
   std::vector<Part> large;
   for (const Part& part : parts) {
@@ -191,6 +204,7 @@ double request_cycle_s(const Design& design, const PlatformCost& platform, doubl
 
 std::optional<ZeroTimeLoop> zero_time_loop(const Design& design, const PlatformCost& platform) {
   const ClientSpec& clients = design.clients;
+  if (!clients.enabled) return std::nullopt;  // uploads always take time: every chunk has bytes
   const std::string network = fmt::format("the network takes {:g}s (latencies and bytes), the mean CPU {:g}s",
                                           platform.min_request_time_s, cpu_time_s(mean_cpu_s(clients), platform));
   auto loop = [&](ZeroTimeLoop::Cause cause, std::size_t event, const std::string& why) {

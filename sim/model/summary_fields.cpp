@@ -1,5 +1,6 @@
 #include "model/summary_fields.hpp"
 
+#include <algorithm>
 #include <limits>
 
 namespace statesim {
@@ -30,6 +31,37 @@ const SummaryField* find_summary_field(std::string_view name) {
   for (const SummaryField& field : summary_fields())
     if (name == field.name) return &field;
   return nullptr;
+}
+
+std::uint32_t design_field_groups(const Scenario& scenario, const Design& design) {
+  std::uint32_t groups = group_bit(FieldGroup::core);
+  if (design.uploads.enabled) groups |= group_bit(FieldGroup::uploads);
+  if (design.effects.enabled) groups |= group_bit(FieldGroup::effects);
+  const bool some_design_retries = std::any_of(scenario.designs.begin(), scenario.designs.end(), [](const Design& d) {
+    return d.clients.enabled && (d.clients.retries > 0 || d.effects.enabled);
+  });
+  if (design.clients.enabled && some_design_retries) groups |= group_bit(FieldGroup::retries);
+  return groups;
+}
+
+std::uint32_t groups_of(const std::vector<RunResult>& runs) {
+  std::uint32_t groups = group_bit(FieldGroup::core);
+  for (const RunResult& run : runs) groups |= run.summary.groups;
+  return groups;
+}
+
+std::vector<SummaryField> shown_summary_fields(std::uint32_t groups) {
+  std::vector<SummaryField> shown;
+  for (const SummaryField& field : summary_fields())
+    if ((groups & group_bit(field.group)) != 0) shown.push_back(field);
+  return shown;
+}
+
+std::vector<BucketField> shown_bucket_fields(std::uint32_t groups) {
+  std::vector<BucketField> shown;
+  for (const BucketField& field : bucket_fields())
+    if ((groups & group_bit(field.group)) != 0) shown.push_back(field);
+  return shown;
 }
 
 std::vector<std::string> summary_field_names() {

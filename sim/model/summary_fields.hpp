@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "model/metrics.hpp"
+#include "scenario/config.hpp"
 
 namespace statesim {
 
@@ -42,6 +43,17 @@ struct BucketField {
   double (*value)(const Bucket&);
 };
 const std::vector<BucketField>& bucket_fields();
+
+// The parts of the format a run of `design` reports on (Summary::groups): core, and each part
+// of the format the design has (part 2's sections; `retries` when some design of the scenario
+// retries or has effects, so that every design of it shows requests_failed_final).
+std::uint32_t design_field_groups(const Scenario& scenario, const Design& design);
+
+// The groups some run of `runs` had: the columns a file of these runs shows. A part of the
+// format no run has is left out, so that part 1's files keep their columns.
+std::uint32_t groups_of(const std::vector<RunResult>& runs);
+std::vector<SummaryField> shown_summary_fields(std::uint32_t groups);
+std::vector<BucketField> shown_bucket_fields(std::uint32_t groups);
 
 // Names of the numeric fields, in contract order (no design/replication/seed).
 std::vector<std::string> summary_field_names();

@@ -26,13 +26,14 @@ std::string real(double value, int decimals) {
 
 std::string summary_csv(const std::vector<RunResult>& runs) {
   std::string csv;
+  const std::vector<SummaryField> fields = shown_summary_fields(groups_of(runs));
   std::vector<std::string> header(std::begin(kSummaryIdentityColumns), std::end(kSummaryIdentityColumns));
-  for (const SummaryField& field : summary_fields()) header.emplace_back(field.name);
+  for (const SummaryField& field : fields) header.emplace_back(field.name);
   append_row(csv, header);
   for (const RunResult& run : runs) {
     const Summary& s = run.summary;
     std::vector<std::string> row = {s.design, integer(s.replication), fmt::format("{}", s.seed)};
-    for (const SummaryField& field : summary_fields())
+    for (const SummaryField& field : fields)
       row.push_back(format_field_value(field, field.value(s)));
     append_row(csv, row);
   }
@@ -41,13 +42,14 @@ std::string summary_csv(const std::vector<RunResult>& runs) {
 
 std::string timeseries_csv(const std::vector<RunResult>& runs) {
   std::string csv;
+  const std::vector<BucketField> fields = shown_bucket_fields(groups_of(runs));
   std::vector<std::string> header = {"design", "replication"};
-  for (const BucketField& field : bucket_fields()) header.emplace_back(field.name);
+  for (const BucketField& field : fields) header.emplace_back(field.name);
   append_row(csv, header);
   for (const RunResult& run : runs) {
     for (const Bucket& b : run.buckets) {
       std::vector<std::string> row = {run.summary.design, integer(run.summary.replication)};
-      for (const BucketField& field : bucket_fields()) {
+      for (const BucketField& field : fields) {
         const double value = field.value(b);
         if (!run.summary.has(field.group)) {
           row.emplace_back();  // the run had no such part: an empty column
@@ -81,8 +83,9 @@ std::string events_csv(const std::vector<RunResult>& runs) {
 std::string summary_ci_csv(const std::vector<RunResult>& runs) {
   std::string csv;
   append_row(csv, {"design", "field", "replications", "mean", "ci95_low", "ci95_high", "half_width"});
+  const std::vector<SummaryField> fields = shown_summary_fields(groups_of(runs));
   for (const DesignRuns& design : group_by_design(runs)) {
-    for (const SummaryField& field : summary_fields()) {
+    for (const SummaryField& field : fields) {
       FieldInterval interval = field_interval(design, field);
       append_row(
           csv,
@@ -99,9 +102,10 @@ std::string comparisons_csv(const std::vector<RunResult>& runs) {
   append_row(csv,
              {"design_a", "design_b", "field", "mean_difference", "ci95_low", "ci95_high", "significant"});
   std::vector<DesignRuns> designs = group_by_design(runs);
+  const std::vector<SummaryField> fields = shown_summary_fields(groups_of(runs));
   for (std::size_t a = 0; a < designs.size(); ++a) {
     for (std::size_t b = a + 1; b < designs.size(); ++b) {
-      for (const SummaryField& field : summary_fields()) {
+      for (const SummaryField& field : fields) {
         PairedComparison comparison = compare_field(designs[a], designs[b], field);
         append_row(csv, {designs[a].name, designs[b].name, field.name,
                          format_field_statistic(field, comparison.mean_difference),

@@ -34,6 +34,11 @@ struct DesignDraft {
   std::optional<Origin> servers_count, servers_max, servers_workers;
   std::optional<Origin> arrival_rate, users, relogin_after, ramp_up, start_state, think_time;
   std::optional<Origin> autoscale_min, autoscale_max;
+  bool clients_given = false;  // a clients section, in the base file or the design
+  std::optional<Origin> requests;
+  // Part 2: where each section (and the keys checks across sections need) was written.
+  std::optional<Origin> uploads, uploads_arrival_rate, uploads_timeout;
+  std::optional<Origin> effects, effects_idempotency, effects_state;
   std::vector<EventDraft> events;
 };
 
@@ -58,6 +63,8 @@ void apply_servers(const Node& node, const std::string& path, DesignDraft& draft
 void apply_sessions(const Node& node, const std::string& path, DesignDraft& draft, const LoadContext& context);
 void apply_autoscale(const Node& node, const std::string& path, DesignDraft& draft, const LoadContext& context);
 void apply_events(const Node& node, const std::string& path, DesignDraft& draft, const LoadContext& context);
+void apply_uploads(const Node& node, const std::string& path, DesignDraft& draft, const LoadContext& context);
+void apply_effects(const Node& node, const std::string& path, DesignDraft& draft, const LoadContext& context);
 
 // The sections a design may override, in the order they are read.
 const std::vector<std::pair<std::string, SectionReader>>& design_sections();

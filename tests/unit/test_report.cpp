@@ -126,6 +126,9 @@ Scenario make_scenario(const std::vector<std::string>& design_names) {
 }
 
 // Three replications of two designs: a loses 10, 12, 14 sessions, b loses 0, 1, 2.
+// The fields of part 1 (group core): what a file of runs without part 2 shows.
+std::size_t core_field_count() { return shown_summary_fields(group_bit(FieldGroup::core)).size(); }
+
 std::vector<RunResult> three_replications() {
   return {make_run("a", 0, 10), make_run("a", 1, 12), make_run("a", 2, 14),
           make_run("b", 0, 0),  make_run("b", 1, 1),  make_run("b", 2, 2)};
@@ -176,7 +179,8 @@ TEST_CASE("summary fields: contract order, lookup") {
                                        "sessions_lost",    "sessions_active",
                                        "forced_logouts",   "users_affected",
                                        "requests",         "ok",
-                                       "failed",           "forced",
+                                       "failed",           "requests_failed_final",
+                                       "forced",
                                        "failed_reset",     "failed_server_down",
                                        "failed_overload",  "failed_store_down",
                                        "failed_timeout",   "failed_no_server",
@@ -184,7 +188,15 @@ TEST_CASE("summary fields: contract order, lookup") {
                                        "latency_p95_ms",   "latency_p99_ms",
                                        "latency_max_ms",   "throughput_rps",
                                        "cpu_utilization",  "store_ops",
-                                       "revoked_accepted", "in_flight"};
+                                       "revoked_accepted", "in_flight",
+                                       "uploads_started",  "uploads_completed",
+                                       "uploads_failed",   "uploads_in_progress",
+                                       "upload_restarts",  "upload_bytes",
+                                       "upload_bytes_wasted", "upload_time_p50_s",
+                                       "upload_time_p99_s", "effects_requested",
+                                       "effects_applied",  "duplicate_effects",
+                                       "effects_lost",     "effects_failed",
+                                       "effects_in_flight"};
   CHECK(summary_field_names() == expected);
 
   Summary s;
@@ -260,7 +272,31 @@ TEST_CASE("CSV quoting round trip and field counts in every file") {
   auto comparisons = parse_csv(comparisons_csv(runs));
   CHECK(comparisons[1][0] == awkward);
   CHECK(comparisons[1][1] == "plain");
-  CHECK(comparisons.size() == 1 + summary_field_names().size());  // one ordered pair
+  CHECK(comparisons.size() == 1 + core_field_count());  // one ordered pair, part 1's fields
+}
+
+TEST_CASE("part 2's columns: only when a run has that part, empty for the runs without it") {
+  std::vector<RunResult> part1 = {make_run("a", 0, 1)};
+  const auto plain = parse_csv(summary_csv(part1));
+  CHECK(plain[0].size() == 3 + core_field_count());
+  CHECK(std::find(plain[0].begin(), plain[0].end(), "uploads_started") == plain[0].end());
+  CHECK(std::find(plain[0].begin(), plain[0].end(), "requests_failed_final") == plain[0].end());
+
+  std::vector<RunResult> mixed = {make_run("a", 0, 1), make_run("b", 0, 1)};
+  mixed[1].summary.groups |= group_bit(FieldGroup::uploads);
+  mixed[1].summary.uploads_started = 7;
+  const auto rows = parse_csv(summary_csv(mixed));
+  const std::size_t column = column_of(rows[0], "uploads_started");
+  CHECK(rows[0].size() == 3 + core_field_count() + 9);  // the nine fields of uploads
+  CHECK(rows[1][column] == "");
+  CHECK(rows[2][column] == "7");
+  CHECK(std::find(rows[0].begin(), rows[0].end(), "effects_requested") == rows[0].end());
+  const auto series = parse_csv(timeseries_csv(mixed));
+  const std::size_t bucket_column = column_of(series[0], "uploads_started");
+  CHECK(series[1][bucket_column] == "");
+  CHECK(series.back()[bucket_column] == "0");
+  CHECK(summary_json(Scenario{}, mixed, {}).find("\"uploads_started\": null") != std::string::npos);
+  CHECK(summary_json(Scenario{}, part1, {}).find("uploads_started") == std::string::npos);
 }
 
 TEST_CASE("CSV rows: csv_line and read_csv_line agree, malformed rows are refused") {
@@ -299,7 +335,7 @@ TEST_CASE("summary_ci.csv and comparisons.csv for three replications, by hand") 
   auto ci = parse_csv(summary_ci_csv(three_replications()));
   CHECK(ci[0] == std::vector<std::string>{"design", "field", "replications", "mean", "ci95_low", "ci95_high",
                                           "half_width"});
-  CHECK(ci.size() == 1 + 2 * summary_field_names().size());
+  CHECK(ci.size() == 1 + 2 * core_field_count());
   bool found_lost = false;
   bool found_latency = false;
   for (const auto& row : ci) {

@@ -1,5 +1,6 @@
 // The client kinds: each factory returns nothing when the design has no such population.
 #include "engine/clients/client_kind.hpp"
+#include "engine/clients/uploads.hpp"
 #include "engine/clients/web_visitors.hpp"
 
 namespace statesim::engine {
@@ -8,6 +9,7 @@ std::vector<std::unique_ptr<ClientKind>> make_client_kinds(EngineParts& parts) {
   using Factory = std::unique_ptr<ClientKind> (*)(EngineParts&);
   static const Factory kFactories[] = {
       make_web_visitors,
+      make_uploads,
   };
   std::vector<std::unique_ptr<ClientKind>> kinds;
   for (const Factory factory : kFactories)

@@ -8,7 +8,8 @@ const std::vector<std::pair<std::string, SectionReader>>& design_sections() {
   static const std::vector<std::pair<std::string, SectionReader>> sections = {
     {"platform", apply_platform},           {"network", apply_network}, {"clients", apply_clients},
     {"load_balancer", apply_load_balancer}, {"servers", apply_servers}, {"sessions", apply_sessions},
-    {"autoscale", apply_autoscale},         {"events", apply_events}};
+    {"autoscale", apply_autoscale},         {"events", apply_events},
+    {"uploads", apply_uploads},             {"effects", apply_effects}};
   return sections;
 }
 
