@@ -29,6 +29,8 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 from matplotlib.transforms import ScaledTranslation  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the chart modules beside this file
+from upload_charts import draw_part2_charts  # noqa: E402  (uploads.png, effects.png)
 
 DPI = 110
 FIGURE_WIDTH_IN = 10.0
@@ -550,6 +552,7 @@ def plot_run(folder, outdir, requested_replication):
         path = outdir / "timeline-all.png"
         plot_timeline_all(run, replication, path)
         written.append(path)
+        written += draw_part2_charts(run, replication, outdir)
     else:
         print(f"note: no timeseries.csv in {folder}: no timelines", file=sys.stderr)
     path = outdir / "compare.png"
