@@ -9,6 +9,7 @@
 #include "model/capacity.hpp"
 #include "model/effect_ledger.hpp"
 #include "model/recorder.hpp"
+#include "model/run_estimate.hpp"
 #include "model/run_checks.hpp"
 #include "model/summary_fields.hpp"
 #include "scenario/units.hpp"
@@ -231,4 +232,17 @@ TEST_CASE("the invariants of uploads, effects and final failures") {
   CHECK(problems.size() == 4);
   s.groups = group_bit(FieldGroup::core);  // a run without those parts is not held to them
   CHECK(invariant_violations(run).empty());
+}
+
+TEST_CASE("the run estimate counts upload chunks: an absurd section is refused") {
+  // A gigabyte in one-byte chunks, an upload a second for a day: 8.6e13 chunks.
+  const Scenario absurd = load("version: 1\nname: t\nduration: 24h\nuploads: {arrival_rate: 1/s, size: 1GB, chunk: 1B}\n");
+  const RunEstimate estimate = estimate_run(absurd, {builtin_platform_cost(absurd.designs[0])});
+  CHECK(estimate.work_s > kRefuseAbove_s);
+  CHECK(contains(plan_run(estimate, 1, 8e9, 2).refusal, "more than a week"));
+  // A sane one is cheap, and uploads in progress count in the memory.
+  const Scenario sane = load("version: 1\nname: t\nduration: 1h\nuploads: {arrival_rate: 1/s}\n");
+  const RunEstimate small = estimate_run(sane, {builtin_platform_cost(sane.designs[0])});
+  CHECK(small.work_s < 60);
+  CHECK(plan_run(small, 1, 8e9, 2).refusal.empty());
 }

@@ -10,6 +10,10 @@ namespace {
 
 constexpr double kUrlRequestBytes = 1000;  // presigned: the request for a signed URL, and its answer
 constexpr double kChunkAnswerBytes = 200;  // a chunk's answer (an acknowledgement)
+// A chunk request's detail: whether it is the upload's first (which a server_memory server
+// takes as a new upload); the index itself is the upload's next_chunk.
+constexpr std::uint32_t kFirstChunk = 0;
+constexpr std::uint32_t kLaterChunk = 1;
 
 }  // namespace
 
@@ -43,7 +47,7 @@ void Uploads::on_arrival() {
   upload.started_at = now;
   RandomStream size_rng(world_.stream_key(StreamPurpose::upload_size, upload.identity));
   upload.size_B = std::max(1.0, std::ceil(size_rng.sample(spec_.size_B)));  // whole bytes, at least one
-  upload.chunks = static_cast<std::uint32_t>(std::ceil(upload.size_B / spec_.chunk_B));
+  upload.chunks = static_cast<std::uint64_t>(std::ceil(upload.size_B / spec_.chunk_B));
   in_progress_++;
   world_.recorder.summary().uploads_started++;
   world_.recorder.bucket(now).uploads_started++;
@@ -51,8 +55,8 @@ void Uploads::on_arrival() {
   schedule_arrival(now);
 }
 
-double Uploads::chunk_bytes(const Upload& upload, std::uint32_t index) const {
-  return std::min(spec_.chunk_B, upload.size_B - spec_.chunk_B * index);
+double Uploads::chunk_bytes(const Upload& upload, std::uint64_t index) const {
+  return std::min(spec_.chunk_B, upload.size_B - spec_.chunk_B * static_cast<double>(index));
 }
 
 // What the upload sends next: its signed URL first (presigned), then the next chunk.
@@ -82,7 +86,7 @@ void Uploads::send(std::uint32_t u, Step step) {
     request.route.new_session = true;
   } else {
     const double bytes = chunk_bytes(upload, upload.next_chunk);
-    request.detail = upload.next_chunk;
+    request.detail = upload.next_chunk == 0 ? kFirstChunk : kLaterChunk;
     request.request_bytes = bytes;
     request.response_bytes = kChunkAnswerBytes;
     if (spec_.mode == UploadMode::resumable) request.object_bytes = bytes;
@@ -119,13 +123,13 @@ void Uploads::put_to_objects(std::uint32_t u) {
 // server_memory: a chunk after the first must reach the server that holds the upload.
 bool Uploads::admit(const Exchange& exchange) {
   if (spec_.mode != UploadMode::server_memory || static_cast<Step>(exchange.request.kind) != Step::chunk) return true;
-  return exchange.request.detail == 0 || uploads_[exchange.request.client].holder == exchange.server;
+  return exchange.request.detail == kFirstChunk || uploads_[exchange.request.client].holder == exchange.server;
 }
 
 bool Uploads::executed(const Exchange& exchange) {
   // A chunk its uploader gave up on changes nothing: the uploader has moved on (or left).
   if (exchange.client_done || spec_.mode != UploadMode::server_memory) return false;
-  if (static_cast<Step>(exchange.request.kind) == Step::chunk && exchange.request.detail == 0) {
+  if (static_cast<Step>(exchange.request.kind) == Step::chunk && exchange.request.detail == kFirstChunk) {
     release_hold(exchange.request.client);
     hold(exchange.request.client, exchange.server);
   }

@@ -44,8 +44,8 @@ class Uploads final : public ClientKind, public ExchangeHandler {
     std::uint64_t identity = 0;  // the arrival's number: keys its size and is its IP
     double started_at = 0;
     double size_B = 0;
-    std::uint32_t chunks = 0;
-    std::uint32_t next_chunk = 0;  // the chunk on its way, or the next to send
+    std::uint64_t chunks = 0;
+    std::uint64_t next_chunk = 0;  // the chunk on its way, or the next to send
     std::uint32_t restarts = 0;
     double kept_B = 0;             // bytes sent that are part of the file so far
     int holder = -1;               // server_memory: the server holding its progress
@@ -58,7 +58,7 @@ class Uploads final : public ClientKind, public ExchangeHandler {
   void schedule_arrival(double from);
   void on_arrival();
   void next_step(std::uint32_t u);
-  double chunk_bytes(const Upload& upload, std::uint32_t index) const;
+  double chunk_bytes(const Upload& upload, std::uint64_t index) const;
   void send(std::uint32_t u, Step step);
   void put_to_objects(std::uint32_t u);
   void chunk_done(std::uint32_t u);
