@@ -132,7 +132,7 @@ path = write(f"""\
     version: 1
     name: no-uploader-host
     duration: 1m
-    platform: {{file: {os.path.join(ROOT, "platforms", "datacenter.xml")}}}
+    platform: {{file: {os.path.join(ROOT, "platforms", "remote-clients.xml")}}}
     uploads: {{arrival_rate: 1/s, mode: presigned}}
     """)
 result = run(["check", path])
