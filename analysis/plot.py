@@ -29,6 +29,9 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 from matplotlib.transforms import ScaledTranslation  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the chart modules beside this file
+from realtime_charts import plot_part2 as draw_realtime_charts  # noqa: E402  (connections, matches)
+from upload_charts import draw_part2_charts as draw_upload_charts  # noqa: E402  (uploads.png, effects.png)
 
 DPI = 110
 FIGURE_WIDTH_IN = 10.0
@@ -550,7 +553,8 @@ def plot_run(folder, outdir, requested_replication):
         path = outdir / "timeline-all.png"
         plot_timeline_all(run, replication, path)
         written.append(path)
-        written += __import__("realtime_charts").plot_part2(run, replication, outdir)  # part 2: realtime_charts.py
+        written += draw_realtime_charts(run, replication, outdir)
+        written += draw_upload_charts(run, replication, outdir)
     else:
         print(f"note: no timeseries.csv in {folder}: no timelines", file=sys.stderr)
     path = outdir / "compare.png"

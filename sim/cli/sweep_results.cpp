@@ -63,6 +63,16 @@ bool is_point_row(const std::vector<std::string>& fields, std::size_t columns, s
   return true;
 }
 
+// The columns of a sweep: the parts its scenario has (a --vary sets the same keys in every
+// point, so every point has the same sections), and requests_failed_final whenever there are web
+// visitors: `clients.retries` may be what varies (empty at a point without retries).
+std::vector<const SummaryField*> sweep_fields(const Scenario& scenario) {
+  std::uint32_t groups = field_groups_of(scenario);
+  for (const Design& design : scenario.designs)
+    if (design.clients.present) groups |= group_bit(FieldGroup::retries);
+  return summary_fields_of(groups);
+}
+
 }  // namespace
 
 std::vector<std::string> sweep_header(const std::vector<std::string>& keys, const SweepPoint& point) {
@@ -70,7 +80,7 @@ std::vector<std::string> sweep_header(const std::vector<std::string>& keys, cons
   header.insert(header.end(), keys.begin(), keys.end());
   header.emplace_back("design");
   header.emplace_back("replication");
-  const std::vector<const SummaryField*> fields = summary_fields_of(field_groups_of(point.scenario));
+  const std::vector<const SummaryField*> fields = sweep_fields(point.scenario);
   for (const SummaryField* field : fields) header.emplace_back(field->name);
   for (const SummaryField* field : fields) {
     header.push_back(std::string(field->name) + "_ci95_low");
@@ -80,7 +90,7 @@ std::vector<std::string> sweep_header(const std::vector<std::string>& keys, cons
 }
 
 PointResult point_result(const SweepPoint& point, const std::vector<RunResult>& runs) {
-  const std::vector<const SummaryField*> fields = summary_fields_of(field_groups_of(point.scenario));
+  const std::vector<const SummaryField*> fields = sweep_fields(point.scenario);
   PointResult result;
   for (const RunResult& run : runs) {
     std::vector<std::string> row = point_columns(point);
@@ -120,7 +130,7 @@ std::optional<PointResult> finished_point(const PlanFolder& folder, const std::v
   if (!key || *key != point.resolved) return unfinished("its files belong to another scenario");
   const auto not_its_rows = unfinished("its CSV does not hold its rows");
   const std::vector<std::string> header = sweep_header(keys, point);
-  const std::size_t field_count = summary_fields_of(field_groups_of(point.scenario)).size();
+  const std::size_t field_count = sweep_fields(point.scenario).size();
   const std::string header_line = csv_line(header);
   if (csv->compare(0, header_line.size(), header_line) != 0 || csv->back() != '\n') return not_its_rows;
   const auto identities = expected_row_identities(point.scenario);

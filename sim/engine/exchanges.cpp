@@ -25,6 +25,7 @@ void Exchanges::maybe_free(std::uint32_t x) {
   Exchange& e = at(x);
   if (!e.client_done || e.activity_pending || e.stage != Stage::done || !e.in_use) return;
   e.in_use = false;
+  e.request.handler->ended(e);
   free_.give_back(x);
 }
 
@@ -51,8 +52,8 @@ void Exchanges::send(const ExchangeRequest& request) {
   e.request = request;
   e.sent_at = world_.now();
   world_.recorder.request_sent(e.sent_at);
-  e.timeout = world_.clock.schedule_after(world_.design.clients.timeout_s, [this, x] { on_timeout(x); },
-                                          Clock::Lane::first);
+  const double timeout = request.timeout_s > 0 ? request.timeout_s : world_.design.clients.timeout_s;
+  e.timeout = world_.clock.schedule_after(timeout, [this, x] { on_timeout(x); }, Clock::Lane::first);
 
   const std::optional<int> picked = balancer_.pick(request.route);
   if (!picked) {
@@ -68,8 +69,7 @@ void Exchanges::send(const ExchangeRequest& request) {
   }
   balancer_.add_in_flight(s, +1);
   e.counted_in_flight = true;
-  start_transfer(x, Stage::to_server, world_.platform.client, pool_.host(s),
-                 request.request_bytes + request.credential_bytes);
+  start_transfer(x, Stage::to_server, client_host(e), pool_.host(s), request.request_bytes + request.credential_bytes);
 }
 
 // The balancer itself answers (no server to send to, or the one it chose is down).
@@ -77,7 +77,7 @@ void Exchanges::answer_from_balancer(std::uint32_t x, FailureCause cause) {
   Exchange& e = at(x);
   e.outcome = Outcome::failed;
   e.cause = cause;
-  start_transfer(x, Stage::to_balancer, world_.platform.client, world_.platform.balancer, e.request.request_bytes);
+  start_transfer(x, Stage::to_balancer, client_host(e), world_.platform.balancer, e.request.request_bytes);
 }
 
 void Exchanges::on_activity_end(std::uint32_t x, bool finished) {
@@ -102,7 +102,7 @@ void Exchanges::on_activity_end(std::uint32_t x, bool finished) {
   }
   switch (stage) {
     case Stage::to_balancer:
-      start_transfer(x, Stage::balancer_reply, world_.platform.balancer, world_.platform.client, kErrorResponseBytes);
+      start_transfer(x, Stage::balancer_reply, world_.platform.balancer, client_host(e), kErrorResponseBytes);
       break;
     case Stage::balancer_reply:
     case Stage::reply:
@@ -116,6 +116,10 @@ void Exchanges::on_activity_end(std::uint32_t x, bool finished) {
       break;
     case Stage::store_reply: after_store(x); break;
     case Stage::cpu: after_cpu(x); break;
+    case Stage::object_write:
+      start_transfer(x, Stage::object_ack, world_.platform.objects, pool_.store_side(e.server), kStoreMessageBytes);
+      break;
+    case Stage::object_ack: continue_after_cpu(x); break;
     case Stage::queued:
     case Stage::store_queued:
     case Stage::done:
@@ -129,6 +133,10 @@ void Exchanges::arrive_at_server(std::uint32_t x) {
   Exchange& e = at(x);
   if (!pool_.serving(e.server)) {
     fail_at_server(x, FailureCause::reset);
+    return;
+  }
+  if (expired(x)) {
+    drop(x);
     return;
   }
   if (pool_.take_worker(e.server)) {
@@ -146,6 +154,7 @@ void Exchanges::begin_service(std::uint32_t x) {
   Exchange& e = at(x);
   e.holds_worker = true;
   if (e.request.reads_store) {
+    e.store_pool = StorePool::sessions;
     store_operation(x);
     return;
   }
@@ -156,7 +165,7 @@ void Exchanges::after_store(std::uint32_t x) {
   Exchange& e = at(x);
   if (e.store_write_pending) {
     e.store_write_pending = false;
-    finish_service(x);
+    continue_after_cpu(x);
   } else {
     after_lookup(x);
   }
@@ -182,9 +191,28 @@ void Exchanges::after_lookup(std::uint32_t x) {
 
 void Exchanges::after_cpu(std::uint32_t x) {
   Exchange& e = at(x);
-  if (e.request.handler->executed(e)) {
+  const bool session_write = e.request.handler->executed(e);
+  const std::optional<StorePool> effect = e.request.handler->effect_write(e);
+  e.writes = session_write ? kWriteSession : 0;
+  // One operation does both when the effect goes to the session store's own operations.
+  if (effect && !(session_write && store_.same_pool(*effect, StorePool::sessions))) e.writes |= kWriteEffect;
+  continue_after_cpu(x);
+}
+
+// The store writes (the session's, then an effect's), the object store write, then the answer.
+void Exchanges::continue_after_cpu(std::uint32_t x) {
+  Exchange& e = at(x);
+  for (const auto& [bit, pool] : {std::pair{kWriteSession, StorePool::sessions}, std::pair{kWriteEffect, StorePool::effects}}) {
+    if ((e.writes & bit) == 0) continue;
+    e.writes = static_cast<std::uint8_t>(e.writes & ~bit);
+    e.store_pool = pool;
     e.store_write_pending = true;
     store_operation(x);
+    return;
+  }
+  if (e.request.object_bytes > 0 && !e.object_written) {
+    e.object_written = true;
+    start_transfer(x, Stage::object_write, pool_.store_side(e.server), world_.platform.objects, e.request.object_bytes);
     return;
   }
   finish_service(x);
@@ -199,7 +227,28 @@ void Exchanges::release_worker(std::uint32_t x) {
   Exchange& e = at(x);
   if (!e.holds_worker) return;
   e.holds_worker = false;
-  if (const std::optional<std::uint32_t> next = pool_.release_worker(e.server)) begin_service(*next);
+  std::optional<std::uint32_t> next = pool_.release_worker(e.server);
+  while (next && expired(*next)) {  // dropped, and the worker takes the next one
+    drop(*next);
+    next = pool_.release_worker(e.server);
+  }
+  if (next) begin_service(*next);
+}
+
+// servers.drop_expired: the server honours the client's deadline instead of serving a request
+// nobody waits for.
+bool Exchanges::expired(std::uint32_t x) const {
+  return world_.design.servers.drop_expired && exchanges_[x].client_done;
+}
+
+void Exchanges::drop(std::uint32_t x) {
+  Exchange& e = at(x);
+  if (e.counted_in_flight) {
+    balancer_.add_in_flight(e.server, -1);
+    e.counted_in_flight = false;
+  }
+  e.stage = Stage::done;
+  maybe_free(x);
 }
 
 // The server sends its answer back to the client.
@@ -208,7 +257,7 @@ void Exchanges::answer(std::uint32_t x, Outcome outcome, FailureCause cause) {
   e.outcome = outcome;
   e.cause = cause;
   const double bytes = outcome == Outcome::ok ? e.request.response_bytes : kErrorResponseBytes;
-  start_transfer(x, Stage::reply, pool_.host(e.server), world_.platform.client, bytes);
+  start_transfer(x, Stage::reply, pool_.host(e.server), client_host(e), bytes);
 }
 
 void Exchanges::fail_at_server(std::uint32_t x, FailureCause cause) {
@@ -233,17 +282,18 @@ void Exchanges::enqueue_store(std::uint32_t x) {
     fail_store_down(x);
     return;
   }
-  if (store_.take_slot()) {
+  Exchange& e = at(x);
+  if (store_.take_slot(e.store_pool)) {
     run_store_operation(x);
   } else {
-    at(x).stage = Stage::store_queued;
-    store_.enqueue(x);
+    e.stage = Stage::store_queued;
+    store_.enqueue(e.store_pool, x);
   }
 }
 
 void Exchanges::run_store_operation(std::uint32_t x) {
   at(x).holds_store_slot = true;
-  const double service_s = store_.operation_time_s();
+  const double service_s = store_.operation_time_s(at(x).store_pool);
   world_.recorder.summary().store_ops++;
   start_execution(x, Stage::store_exec, store_.host(), service_s);
 }
@@ -252,16 +302,17 @@ void Exchanges::release_store_slot(std::uint32_t x) {
   Exchange& e = at(x);
   if (!e.holds_store_slot) return;
   e.holds_store_slot = false;
-  store_.release_slot();
-  while (store_.slot_free()) {
-    const std::optional<std::uint32_t> next = store_.next_waiting();
+  const StorePool pool = e.store_pool;
+  store_.release_slot(pool);
+  while (store_.slot_free(pool)) {
+    const std::optional<std::uint32_t> next = store_.next_waiting(pool);
     if (!next) break;
     if (at(*next).aborted) {  // its server died while it waited
       at(*next).stage = Stage::done;
       maybe_free(*next);
       continue;
     }
-    store_.take_slot();
+    store_.take_slot(pool);
     run_store_operation(*next);
   }
 }

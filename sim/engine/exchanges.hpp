@@ -3,9 +3,12 @@
 // where the balancer may send it) and a handler; the chain carries it:
 //   client -> (balancer's links) -> server: FIFO worker queue -> [store read: comm to the store
 //   host, a slot there, an execution, comm back] -> handler.admit -> CPU execution on the server
-//   -> handler.executed -> [store write] -> answer -> client -> handler.answered
+//   -> handler.executed -> [store writes: the session's, an effect's] -> [object store write:
+//   comm to the `objects` host and an acknowledgement back] -> answer -> client -> handler.answered
 // and fails it where the model says (no server, a server down, the queue full, the store down,
-// a crash, the client's timeout). The server goes on with work whose client gave up.
+// a crash, the client's timeout). The server goes on with work whose client gave up, unless
+// servers.drop_expired: then a request whose client has given up is dropped when a worker
+// would take it.
 #pragma once
 
 #include <cstdint>
@@ -36,6 +39,10 @@ struct ExchangeRequest {
   double cpu_s = 0;              // CPU demand on a speed-1 server
   bool reads_store = false;      // the server looks the session up in the store host first
   lb::RouteRequest route;
+  simgrid::s4u::Host* client_host = nullptr;  // where the client is; null: the platform's `client`
+  double timeout_s = 0;          // the client gives up after this; 0: clients.timeout
+  double object_bytes = 0;       // the server writes these to the object store before answering
+  std::uint32_t action = 0;      // the client's own: the user action it belongs to (effects)
 };
 
 struct Exchange {
@@ -50,6 +57,8 @@ struct Exchange {
     store_exec,      // the operation on the store host
     store_reply,     // store -> server
     cpu,             // the request's CPU demand on the server
+    object_write,    // server -> object store, the request's object_bytes
+    object_ack,      // object store -> server
     reply,           // server -> client
     done
   };
@@ -67,6 +76,9 @@ struct Exchange {
   bool holds_store_slot = false;
   bool counted_in_flight = false;   // counted in the balancer's in_flight of `server`
   bool store_write_pending = false;
+  bool object_written = false;
+  std::uint8_t writes = 0;          // store writes still to do after the CPU (Exchanges::kWrite*)
+  StorePool store_pool = StorePool::sessions;  // of the store operation in progress
   int server = -1;
   double sent_at = 0;
   Clock::Ticket timeout;
@@ -89,6 +101,14 @@ class ExchangeHandler {
   virtual bool executed(const Exchange& exchange) = 0;
   // The client has its answer: ok, forced (401) or failed with a cause (timeout included).
   virtual void answered(const Exchange& exchange, Outcome outcome, FailureCause cause) = 0;
+  // Asked right after executed(): an effect's write before answering, and to which operations of
+  // the store host (merged with the session write when both go to the same ones).
+  virtual std::optional<StorePool> effect_write(const Exchange& exchange) {
+    (void)exchange;
+    return std::nullopt;
+  }
+  // The exchange is over: its client is done with it and nothing of it runs any more.
+  virtual void ended(const Exchange& exchange) { (void)exchange; }
 };
 
 class Exchanges {
@@ -127,7 +147,13 @@ class Exchanges {
   void after_lookup(std::uint32_t x);
   void after_store(std::uint32_t x);
   void after_cpu(std::uint32_t x);
+  void continue_after_cpu(std::uint32_t x);  // the writes still to do, then the answer
   void finish_service(std::uint32_t x);
+  bool expired(std::uint32_t x) const;
+  void drop(std::uint32_t x);
+  simgrid::s4u::Host* client_host(const Exchange& e) const {
+    return e.request.client_host != nullptr ? e.request.client_host : world_.platform.client;
+  }
   void release_worker(std::uint32_t x);
   void answer(std::uint32_t x, Outcome outcome, FailureCause cause);
   void fail_at_server(std::uint32_t x, FailureCause cause);
@@ -142,6 +168,9 @@ class Exchanges {
   void conclude(std::uint32_t x, Outcome outcome, FailureCause cause);
   void abort(std::uint32_t x, FailureCause cause);
   void on_timeout(std::uint32_t x);
+
+  static constexpr std::uint8_t kWriteSession = 1;
+  static constexpr std::uint8_t kWriteEffect = 2;
 
   World& world_;
   ServerPool& pool_;

@@ -22,11 +22,23 @@ std::vector<sg4::Link*> route_of(const sg4::Host* from, const sg4::Host* to, dou
 const std::unordered_set<const sg4::Link*>& Network::store_traffic_links() {
   if (!store_traffic_links_) {
     store_traffic_links_.emplace();
+    auto add_routes = [this](sg4::Host* one, sg4::Host* other) {
+      for (const auto& [a, b] : {std::pair{one, other}, std::pair{other, one}})
+        if (a != b)
+          for (const sg4::Link* link : route_of(a, b, nullptr)) store_traffic_links_->insert(link);
+    };
     std::unordered_set<const sg4::Host*> seen;
     for (sg4::Host* side : platform_.store_sides) {
       if (!seen.insert(side).second) continue;
-      for (const auto& [a, b] : {std::pair{side, platform_.store}, std::pair{platform_.store, side}})
-        for (const sg4::Link* link : route_of(a, b, nullptr)) store_traffic_links_->insert(link);
+      add_routes(side, platform_.store);
+      if (platform_.objects != nullptr) add_routes(side, platform_.objects);
+    }
+    // Uploads are whole SimGrid communications (their own links cap them): the links they
+    // cross are shared with flows of another route latency.
+    if (platform_.uploader != nullptr) {
+      for (sg4::Host* server : platform_.servers) add_routes(platform_.uploader, server);
+      add_routes(platform_.uploader, platform_.balancer);
+      if (platform_.objects != nullptr) add_routes(platform_.uploader, platform_.objects);
     }
   }
   return *store_traffic_links_;
@@ -37,6 +49,8 @@ Network::Crossing Network::plan(sg4::Host* from, sg4::Host* to) {
   crossing.comm_from = from;
   crossing.comm_to = to;
   if (mode_ == UnsharedLinks::simulated || from == to) return crossing;
+  // An upload's time comes from SimGrid's network model over its whole route.
+  if (from == platform_.uploader || to == platform_.uploader) return crossing;
   double route_latency = 0;
   std::vector<sg4::Link*> shared;
   double unshared_latency = 0, unshared_bandwidth = std::numeric_limits<double>::infinity();

@@ -12,7 +12,8 @@
 // links: CM02 weighs a flow's share of a shared link by the inverse of its route's latency (TCP's
 // round-trip unfairness), so a server link that store traffic also crossed would be shared
 // differently. A route of unshared links only is one wake-up of latency + bytes / cap. Other
-// routes are plain SimGrid communications.
+// routes, and every transfer to or from the uploaders' host (an upload's time is SimGrid's own),
+// are plain SimGrid communications.
 #pragma once
 
 #include <simgrid/s4u.hpp>
@@ -75,7 +76,8 @@ class Network {
     }
   };
   Crossing plan(simgrid::s4u::Host* from, simgrid::s4u::Host* to);
-  // Links that traffic without unshared links (a server's store operations) crosses.
+  // Links that traffic without unshared links (a server's store and object store operations)
+  // or not crossed as a wake-up (uploads) crosses.
   const std::unordered_set<const simgrid::s4u::Link*>& store_traffic_links();
   void after_wake_up(std::uint32_t pending);
 

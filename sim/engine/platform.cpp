@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "model/run_estimate.hpp"
+#include "engine/store_host.hpp"
 #include "model/session_store.hpp"
 
 namespace sg4 = simgrid::s4u;
@@ -12,7 +13,7 @@ namespace {
 
 // Store host cores: one per operation the store serves at once (a database's queries are
 // I/O-bound, so each pooled connection gets a core of its own).
-int store_cores(const SessionSpec& sessions) { return make_session_store(sessions)->concurrent_operations(); }
+int store_cores(const Design& design) { return StoreHost::cores(design); }
 
 // A star: every host reaches the centre over its own links, and a route is the source's links
 // then the destination's. client: the client link (FATPIPE: it stands for each user's own
@@ -34,7 +35,7 @@ Platform build_builtin(const Design& design) {
   };
   platform.client = zone->create_host("client", kFlopsPerSpeedUnit)->seal();
   platform.balancer = zone->create_host("lb", kFlopsPerSpeedUnit)->seal();
-  platform.store = zone->create_host("store", kFlopsPerSpeedUnit)->set_core_count(store_cores(design.sessions))->seal();
+  platform.store = zone->create_host("store", kFlopsPerSpeedUnit)->set_core_count(store_cores(design))->seal();
   attach(platform.client, {zone->create_link("client-link", net.bandwidth_Bps)
                                ->set_latency(net.client_latency_s)
                                ->set_sharing_policy(sg4::Link::SharingPolicy::FATPIPE)
@@ -42,6 +43,20 @@ Platform build_builtin(const Design& design) {
   attach(platform.balancer, {});
   attach(platform.store,
          {zone->create_link("store-link", net.bandwidth_Bps)->set_latency(net.internal_latency_s)->seal()});
+  // Uploads (part 2): the uploaders' machine, over a FATPIPE link of client_bandwidth (each
+  // uploader's own: every flow gets the whole bandwidth), and the object store.
+  if (design.uploads.enabled) {
+    platform.uploader = zone->create_host("uploader", kFlopsPerSpeedUnit)->seal();
+    attach(platform.uploader, {zone->create_link("uploader-link", design.uploads.client_bandwidth_Bps)
+                                   ->set_latency(net.client_latency_s)
+                                   ->set_sharing_policy(sg4::Link::SharingPolicy::FATPIPE)
+                                   ->seal()});
+  }
+  if (needs_object_store(design)) {
+    platform.objects = zone->create_host("objects", kFlopsPerSpeedUnit)->seal();
+    attach(platform.objects,
+           {zone->create_link("objects-link", net.bandwidth_Bps)->set_latency(net.internal_latency_s)->seal()});
+  }
   platform.servers.reserve(static_cast<std::size_t>(design.servers.max));
   platform.store_sides.reserve(static_cast<std::size_t>(design.servers.max));
   for (int i = 0; i < design.servers.max; ++i) {
@@ -66,7 +81,9 @@ Platform load_file(sg4::Engine& engine, const Design& design) {
     if (found == nullptr)
       throw std::runtime_error(design.platform_file + ": the platform has no host named \"" + name +
                                "\" (statesim needs client, lb, store and app-1..app-" +
-                               std::to_string(design.servers.max) + ")");
+                               std::to_string(design.servers.max) +
+                               (design.uploads.enabled ? ", and for uploads uploader" : "") +
+                               (needs_object_store(design) ? " and objects" : "") + ")");
     return found;
   };
   Platform platform;
@@ -75,10 +92,16 @@ Platform load_file(sg4::Engine& engine, const Design& design) {
   platform.store = host("store");
   for (int i = 0; i < design.servers.max; ++i) platform.servers.push_back(host(server_name(i)));
   platform.store_sides = platform.servers;
+  if (design.uploads.enabled) platform.uploader = host("uploader");
+  if (needs_object_store(design)) platform.objects = host("objects");
   return platform;
 }
 
 }  // namespace
+
+bool needs_object_store(const Design& design) {
+  return design.uploads.enabled && design.uploads.mode != UploadMode::server_memory;
+}
 
 Platform build_platform(sg4::Engine& engine, const Design& design) {
   sg4::Engine::set_config("network/model:CM02");

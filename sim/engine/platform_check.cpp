@@ -18,6 +18,7 @@
 #include <fmt/format.h>
 
 #include "engine/platform.hpp"
+#include "model/effect_ledger.hpp"
 #include "model/run_estimate.hpp"
 #include "scenario/input_file.hpp"
 #include "scenario/loader.hpp"
@@ -41,8 +42,11 @@ struct PlatformNeeds {
   std::string file;
   int servers = 0;
   bool store_routes = false;
+  bool uploader = false;  // uploads: the uploaders' host, its routes to the balancer and the servers
+  bool objects = false;   // resumable and presigned uploads: the object store and its routes
   bool operator<(const PlatformNeeds& other) const {
-    return std::tie(file, servers, store_routes) < std::tie(other.file, other.servers, other.store_routes);
+    return std::tie(file, servers, store_routes, uploader, objects) <
+           std::tie(other.file, other.servers, other.store_routes, other.uploader, other.objects);
   }
 };
 
@@ -84,6 +88,8 @@ class ChildChecker {
     Design design;
     design.platform_file = needs_.file;
     design.servers.max = needs_.servers;
+    design.uploads.enabled = needs_.uploader;
+    if (needs_.objects) design.uploads.mode = UploadMode::resumable;
     step("loading the platform");
     Platform platform;
     try {
@@ -94,6 +100,8 @@ class ChildChecker {
       return;
     }
     std::vector<sg4::Host*> hosts = {platform.client, platform.balancer, platform.store};
+    for (sg4::Host* part2 : {platform.uploader, platform.objects})
+      if (part2 != nullptr) hosts.push_back(part2);
     hosts.insert(hosts.end(), platform.servers.begin(), platform.servers.end());
     for (sg4::Host* host : hosts) check_host(host);
     for (sg4::Link* link : engine.get_all_links()) check_link(link);
@@ -172,6 +180,14 @@ class ChildChecker {
   void check_routes(const Platform& platform) {
     route(platform.client, platform.balancer);
     route(platform.balancer, platform.client);
+    if (platform.uploader != nullptr) {
+      route(platform.uploader, platform.balancer);
+      route(platform.balancer, platform.uploader);
+    }
+    if (platform.uploader != nullptr && platform.objects != nullptr) {
+      route(platform.uploader, platform.objects);
+      route(platform.objects, platform.uploader);
+    }
     double fastest = 0;
     for (std::size_t i = 0; i < platform.servers.size(); ++i) {
       sg4::Host* server = platform.servers[i];
@@ -183,6 +199,14 @@ class ChildChecker {
       if (needs_.store_routes) {
         route(server, platform.store);
         route(platform.store, server);
+      }
+      if (platform.uploader != nullptr) {
+        route(platform.uploader, server);
+        route(server, platform.uploader);
+      }
+      if (platform.objects != nullptr) {
+        route(server, platform.objects);
+        route(platform.objects, server);
       }
       if (to && back)
         send(fmt::format("R\t{}\t{}\t{}\t{}\t{}", i, to->first, to->second, back->first, back->second));
@@ -386,7 +410,9 @@ std::vector<PlatformCost> check_platforms(const Scenario& scenario, double memor
     }
     PlatformCost fact;
     const ClientSpec& clients = design.clients;
-    const PlatformNeeds needs{design.platform_file, design.servers.max, uses_store_host(design)};
+    const PlatformNeeds needs{design.platform_file, design.servers.max,
+                              uses_store_host(design) || effects_use_store_host(design), design.uploads.enabled,
+                              needs_object_store(design)};
     auto found = checked.find(needs);
     if (found == checked.end()) found = checked.emplace(needs, check_file(needs, memory_limit_bytes)).first;
     const ChildReport& report = found->second.report;

@@ -34,7 +34,7 @@ void ScenarioEvents::operator()(const CrashEvent& crash) {
   // bookkeepings can be checked against each other.
   EventRow& crashed = row(EventKind::crash, name, report.sessions_lost,
                           fmt::format("held {} sessions; {} requests in it failed{}", report.sessions_held,
-                                      report.requests_reset, report.other_losses));
+                                      report.requests_reset, report.notes_text()));
   crashed.sessions_held = report.sessions_held;
   crashed.part2 = report.part2;
 }
@@ -90,7 +90,9 @@ void ScenarioEvents::crash_store() {
     return;
   }
   const double t = world_.now();
-  const StoreCrash effect = store_.crash(t);
+  StoreCrash effect = store_.crash(t);
+  if (!store_host_.holds_sessions())
+    effect.detail = "no session store in this design: the effects' database is unavailable until it restarts";
   const std::int64_t held = store_.writes_sessions() ? sessions_.active() : 0;  // a denylist holds no session
   const std::int64_t lost = effect.loses_sessions ? sessions_.lose_created_since(effect.lost_created_from_s, t) : 0;
   exchanges_.fail_waiting_for_store(store_host_.go_down());

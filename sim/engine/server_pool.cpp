@@ -8,6 +8,8 @@
 
 namespace statesim::engine {
 
+std::string CrashReport::notes_text() const { return notes.empty() ? "" : fmt::format("; {}", fmt::join(notes, "; ")); }
+
 ServerPool::ServerPool(World& world, lb::Balancer& balancer)
     : world_(world), balancer_(balancer), last_resize_at_(-std::numeric_limits<double>::infinity()) {
   const ServerSpec& spec = world.design.servers;
@@ -196,7 +198,7 @@ void ServerPool::end_drain(int s) {
     EventRow& row = world_.recorder.add_event(
         world_.now(), kind, server_name(s), report.sessions_lost,
         fmt::format("end of drain, {}; held {} sessions; {} requests in it failed{}", what, held,
-                    report.requests_reset, report.other_losses));
+                    report.requests_reset, report.notes_text()));
     row.sessions_held = held;
     row.part2 = report.part2;
   };

@@ -22,9 +22,11 @@ struct CrashReport {
   std::int64_t sessions_lost = 0;   // sessions lost (counted session by session)
   std::int64_t requests_reset = 0;  // requests in it whose client was still waiting
   // What part 2's holders found and lost (connections, matches): its own columns of the event
-  // row, and "; "-prefixed words for its detail.
+  // row.
   Part2Losses part2;
-  std::string other_losses;
+  std::vector<std::string> notes;  // what else it held and lost, for the event row ("3 uploads ...")
+  // "; " and the notes joined, or "" when there is none.
+  std::string notes_text() const;
 };
 
 struct CpuTotals {

@@ -1,9 +1,13 @@
-// The session store's host (redis, database or a jwt denylist; also the pub/sub broker and the
-// snapshot store of part 2): whether it is up, its operation slots (one for redis,
-// `connections` for a database) and the FIFO of operations waiting for one. The request chain
-// runs the operations; the store's rules (what a crash loses) are the SessionStore's.
+// The store host (redis, database or a jwt denylist; the pub/sub broker and the snapshot store
+// of part 2; the effects' database): whether it is up, its operation slots and the FIFO of
+// operations waiting for one. The session store's operations have `concurrent_operations` slots
+// (one for redis, `connections` for a database); the effects' writes (effects.state: database)
+// share a database's connections, or, when the sessions live elsewhere, have a database of their
+// own on the same host (sessions.database's connections and query_time). The request chain runs
+// the operations; the store's rules (what a crash loses) are the SessionStore's.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -15,30 +19,40 @@
 
 namespace statesim::engine {
 
+// Whose operation: the session store's, or an effect's write (see EffectWrite).
+enum class StorePool : std::uint8_t { sessions, effects };
+
 class StoreHost {
  public:
   StoreHost(World& world, const SessionStore& store);
 
-  // The design uses the store host (uses_store_host): sessions live there, or part 2 does.
+  // Some operation of the design needs the host (sessions, a denylist, part 2's messages and
+  // snapshots, effects).
   bool exists() const { return exists_; }
+  // The session store lives there: requests other than logins read the session from it.
+  bool holds_sessions() const { return store_.has_store_host(); }
   bool up() const { return up_; }
   simgrid::s4u::Host* host() const { return world_.platform.store; }
 
-  // A free slot is taken for an operation, or nothing (the caller queues it).
-  bool take_slot();
-  void enqueue(std::uint32_t exchange) { waiting_.push_back(exchange); }
+  // A free slot of `pool` is taken for an operation, or nothing (the caller queues it).
+  bool take_slot(StorePool pool);
+  void enqueue(StorePool pool, std::uint32_t exchange) { of(pool).waiting.push_back(exchange); }
   // Frees a slot; the slot is not taken again here (the caller decides who gets it).
-  void release_slot() { busy_--; }
-  bool slot_free() const { return busy_ < slots_; }
-  std::optional<std::uint32_t> next_waiting();
-  // One operation's service time on the store host (drawn from the store's own stream).
-  double operation_time_s() { return store_.operation_time_s(rng_); }
+  void release_slot(StorePool pool) { of(pool).busy--; }
+  bool slot_free(StorePool pool) { return of(pool).busy < of(pool).slots; }
+  std::optional<std::uint32_t> next_waiting(StorePool pool);
+  // The two are the same operations (the sessions live in the effects' database).
+  bool same_pool(StorePool a, StorePool b) { return &of(a) == &of(b); }
+  // One operation's service time on the store host (drawn from the pool's own stream).
+  double operation_time_s(StorePool pool);
   // An operation of part 2 (a publication, a snapshot written or read): sessions.redis.op_time
   // of the host's CPU beside the session operations (not in their queue), counted in store_ops.
   void execute_part2_operation(Activities::Done done);
 
   // The host goes down (its operations in progress fail); returns the operations that waited.
+  // Listeners (what the store held besides sessions) hear of it first.
   std::deque<std::uint32_t> go_down();
+  void on_down(std::function<void()> listener) { down_listeners_.push_back(std::move(listener)); }
   void power_off() { host()->turn_off(); }
   void come_up();
   // Called, in subscription order, each time the store serves again (restart or failover).
@@ -46,17 +60,28 @@ class StoreHost {
   // With a replica, the store serves again after failover_time unless restarted before.
   void schedule_failover(std::function<void()> action);
 
+  // Cores the store host needs: one per operation it serves at once.
+  static int cores(const Design& design);
+
  private:
+  struct Pool {
+    int slots = 1;
+    int busy = 0;
+    std::deque<std::uint32_t> waiting;
+  };
+  Pool& of(StorePool pool) { return pools_[pool == StorePool::effects && own_effects_pool_ ? 1 : 0]; }
+
   World& world_;
   const SessionStore& store_;
   bool exists_;
+  bool own_effects_pool_;  // effects write to a database of their own (the sessions live elsewhere)
   bool up_ = true;
-  int slots_;
-  int busy_ = 0;
-  std::deque<std::uint32_t> waiting_;
+  std::array<Pool, 2> pools_;
   std::vector<std::function<void()>> up_listeners_;
   RandomStream rng_;
+  RandomStream effects_rng_;
   Clock::Ticket failover_;
+  std::vector<std::function<void()>> down_listeners_;
 };
 
 }  // namespace statesim::engine

@@ -9,7 +9,7 @@ namespace statesim {
 namespace {
 
 // Part 2's CPU per second: messages on the sender's server (and, published, on every server
-// holding connections), ticks of the matches in progress.
+// holding connections), ticks of the matches in progress (uploads' chunks are added apart).
 double part2_cpu_s_per_s(const Design& design) {
   double cpu = 0;
   if (const auto& realtime = design.realtime) {
@@ -25,6 +25,27 @@ double part2_cpu_s_per_s(const Design& design) {
 }
 
 }  // namespace
+
+UploadLoad upload_load(const Design& design) {
+  const UploadSpec& uploads = design.uploads;
+  UploadLoad load;
+  if (!uploads.enabled) return load;
+  const double size = uploads.size_B.mean();
+  const double chunks = size / uploads.chunk_B + 1;
+  load.uploads_per_s = uploads.arrival_rate_per_s;
+  load.chunks_per_s = load.uploads_per_s * chunks;
+  load.requests_per_s = uploads.mode == UploadMode::presigned ? load.uploads_per_s : load.chunks_per_s;
+  load.bytes_per_s = load.uploads_per_s * size;
+  // One upload alone: its bytes at its own link's rate, and a round trip per chunk.
+  const NetworkSpec& network = design.network;
+  const double alone_s = size / std::min(uploads.client_bandwidth_Bps, network.bandwidth_Bps) +
+                         chunks * 2 * (network.client_latency_s + network.internal_latency_s);
+  load.in_progress = load.uploads_per_s * alone_s;
+  load.link_capacity_Bps = uploads.mode == UploadMode::server_memory
+                               ? design.servers.count * design.network.bandwidth_Bps
+                               : design.network.bandwidth_Bps;  // every byte crosses the object store's link
+  return load;
+}
 
 OfferedLoad offered_load(const Design& design) {
   const ClientSpec& clients = design.clients;
@@ -47,7 +68,7 @@ OfferedLoad offered_load(const Design& design) {
     load.requests_per_s = load.logged_in_users / think;
     load.cpu_s_per_s = load.requests_per_s * cpu;
   }
-  load.cpu_s_per_s += part2_cpu_s_per_s(design);
+  load.cpu_s_per_s += part2_cpu_s_per_s(design) + upload_load(design).requests_per_s * design.uploads.chunk_cpu_s;
   load.cpu_capacity =
       design.servers.count * std::min(design.servers.cores, design.servers.workers) * design.servers.speed;
   return load;
@@ -79,6 +100,14 @@ std::vector<std::string> capacity_warnings(const Scenario& scenario) {
           "{}: the offered CPU load is about {} the servers' capacity: queues grow without bound and "
           "latencies depend on the run length",
           design.name, share < 10 ? fmt::format("{:.0f}% of", share * 100) : fmt::format("{:.3g} times", share)));
+    const UploadLoad uploads = upload_load(design);
+    if (design.uploads.enabled && design.platform_file.empty() && uploads.bytes_per_s >= uploads.link_capacity_Bps)
+      warnings.push_back(fmt::format(
+          "{}: the uploads offer about {:.3g} MB/s, {} of {:.3g} MB/s: uploads slow down without bound and their "
+          "times depend on the run length",
+          design.name, uploads.bytes_per_s / 1e6,
+          design.uploads.mode == UploadMode::server_memory ? "more than the servers' links" : "more than the object store's link",
+          uploads.link_capacity_Bps / 1e6));
   }
   return warnings;
 }

@@ -23,28 +23,6 @@ inline constexpr NameTable<FailureCause, 6> kFailureCauseNames{{{
 }}};
 const char* failure_cause_name(FailureCause cause);  // "reset", "server_down", ...
 
-// The numeric fields of a run's summary, defined once, in the order of summary.csv:
-// FIELD(name, type, table label, unit, decimals, group). `type` is count (a whole number) or
-// real; `unit` is "" for counts, else "ms", "req/s", "s" or "fraction"; `decimals` is the
-// fixed-point precision of a real field in CSV and JSON; `group` the part of the format it
-// reports on (FieldGroup): a design without that part shows the field empty. The Summary members, the report's field table and
-// the encoding a simulation process sends its parent are all generated from this list, so a
-// field cannot be forgotten by one of them. What each field counts:
-//   sessions_started   logins that succeeded, re-logins included
-//   sessions_ended     ended by logout, ttl/token expiry, revocation, abandonment or the user leaving
-//   sessions_lost      state destroyed while the user was still logged in
-//   sessions_active    sessions alive when the run ended
-//   forced_logouts     401 answers to a logged-in user
-//   users_affected     distinct users with >= 1 forced logout or failed request
-//   requests           requests sent: logins, logouts and retries included
-//   ok / failed / forced   answered successfully / failed (by the causes below) / answered 401
-//   failed_<cause>     failed requests by cause (FailureCause)
-//   latency_*_ms       successful requests sent at or after warmup, client-measured; NaN when none
-//   throughput_rps     ok requests sent at or after warmup / (duration - warmup)
-//   cpu_utilization    busy core-seconds / core-seconds of servers in service
-//   store_ops          operations served by the session store (or the jwt denylist)
-//   revoked_accepted   requests accepted with a revoked session or token
-//   in_flight          sent but neither answered nor failed at the end
 // Part 2, realtime (design/stateful-workloads.md §1); a delivery is one recipient of one message:
 //   connections_opened    connects answered ok (the client is connected)
 //   connections_dropped   connections a server's crash or drain end cut
@@ -91,6 +69,40 @@ const char* failure_cause_name(FailureCause cause);  // "reset", "server_down", 
   FIELD(match_progress_lost_s, real, "match progress lost (s)", "s", 3, games)             \
   FIELD(match_pause_s, real, "match pause (s)", "s", 3, games)
 
+// The numeric fields of a run's summary, defined once, in the order of summary.csv:
+// FIELD(name, type, table label, unit, decimals, group). `type` is count (a whole number) or
+// real; `unit` is "" for counts, else "ms", "req/s", "s" or "fraction"; `decimals` is the
+// fixed-point precision of a real field in CSV and JSON; `group` the part of the format it
+// reports on (FieldGroup): a design without that part shows the field empty. The Summary
+// members, the report's field table and the encoding a simulation process sends its parent are all generated from this list, so a
+// field cannot be forgotten by one of them. What each field counts:
+//   sessions_started   logins that succeeded, re-logins included
+//   sessions_ended     ended by logout, ttl/token expiry, revocation, abandonment or the user leaving
+//   sessions_lost      state destroyed while the user was still logged in
+//   sessions_active    sessions alive when the run ended
+//   forced_logouts     401 answers to a logged-in user
+//   users_affected     distinct users with >= 1 forced logout or failed request
+//   requests           requests sent: logins, logouts and retries included
+//   ok / failed / forced   answered successfully / failed (by the causes below) / answered 401
+//   failed_<cause>     failed requests by cause (FailureCause)
+//   latency_*_ms       successful requests sent at or after warmup, client-measured; NaN when none
+//   throughput_rps     ok requests sent at or after warmup / (duration - warmup)
+//   cpu_utilization    busy core-seconds / core-seconds of servers in service
+//   store_ops          operations served by the session store (or the jwt denylist)
+//   revoked_accepted   requests accepted with a revoked session or token
+//   in_flight          sent but neither answered nor failed at the end
+//   requests_failed_final   web visitors' requests whose last attempt failed (no retry left):
+//                      the failures a user sees (group retries: shown when a design retries)
+// Part 2 (design/stateful-workloads.md):
+//   uploads_*          uploads started / completed / failed (after max_restarts) / in progress at the end
+//   upload_restarts    failures an upload survived (server_memory: started over; else a part sent again)
+//   upload_bytes       bytes of every chunk sent; upload_bytes_wasted: of those, sent again
+//   upload_time_p*_s   from the upload's start to its last chunk's answer, completed uploads
+//   effects_requested  distinct user actions of kinds with effect: true
+//   effects_applied    actions applied at least once; duplicate_effects: applications beyond the first
+//   effects_lost       applications lost with a server's memory (state: memory)
+//   effects_failed     actions never applied (the user's action did not happen)
+//   effects_in_flight  actions neither applied nor failed at the end
 #define STATESIM_SUMMARY_FIELDS(FIELD)                                         \
   FIELD(sessions_started, count, "sessions started", "", 0, core)                   \
   FIELD(sessions_ended, count, "sessions ended", "", 0, core)                       \
@@ -101,6 +113,7 @@ const char* failure_cause_name(FailureCause cause);  // "reset", "server_down", 
   FIELD(requests, count, "requests", "", 0, core)                                   \
   FIELD(ok, count, "ok", "", 0, core)                                               \
   FIELD(failed, count, "failed requests", "", 0, core)                              \
+  FIELD(requests_failed_final, count, "  failed after the last retry", "", 0, retries) \
   FIELD(forced, count, "answered 401", "", 0, core)                                 \
   FIELD(failed_reset, count, "  reset", "", 0, core)                                \
   FIELD(failed_server_down, count, "  server down", "", 0, core)                    \
@@ -117,14 +130,33 @@ const char* failure_cause_name(FailureCause cause);  // "reset", "server_down", 
   FIELD(cpu_utilization, real, "cpu utilisation (%)", "fraction", 4, core)          \
   FIELD(store_ops, count, "store operations", "", 0, core)                          \
   FIELD(revoked_accepted, count, "revoked but accepted", "", 0, core)               \
-  FIELD(in_flight, count, "in flight at end", "", 0, core)                         \
-  STATESIM_REALTIME_FIELDS(FIELD)                                              \
+  FIELD(in_flight, count, "in flight at end", "", 0, core)                          \
+  /* uploads */                                                                     \
+  FIELD(uploads_started, count, "uploads started", "", 0, uploads)                  \
+  FIELD(uploads_completed, count, "uploads completed", "", 0, uploads)              \
+  FIELD(uploads_failed, count, "uploads failed", "", 0, uploads)                    \
+  FIELD(uploads_in_progress, count, "uploads in progress at end", "", 0, uploads)   \
+  FIELD(upload_restarts, count, "upload restarts", "", 0, uploads)                  \
+  FIELD(upload_bytes, count, "upload bytes sent", "", 0, uploads)                   \
+  FIELD(upload_bytes_wasted, count, "upload bytes wasted", "", 0, uploads)          \
+  FIELD(upload_time_p50_s, real, "upload time p50 (s)", "s", 3, uploads)            \
+  FIELD(upload_time_p99_s, real, "upload time p99 (s)", "s", 3, uploads)            \
+  /* effects */                                                                     \
+  FIELD(effects_requested, count, "effects requested", "", 0, effects)              \
+  FIELD(effects_applied, count, "effects applied", "", 0, effects)                  \
+  FIELD(duplicate_effects, count, "duplicate effects", "", 0, effects)              \
+  FIELD(effects_lost, count, "effects lost", "", 0, effects)                        \
+  FIELD(effects_failed, count, "effects failed", "", 0, effects)                    \
+  FIELD(effects_in_flight, count, "effects in flight at end", "", 0, effects)       \
+  STATESIM_REALTIME_FIELDS(FIELD)                                                   \
   STATESIM_GAMES_FIELDS(FIELD)
 
 // The part of the scenario format a field reports on: part 1's web visitors (always there), or
 // one of part 2's sections. A run records which it had (Summary::groups, from
-// field_groups_of(design) in model/summary_fields.hpp).
-enum class FieldGroup : std::uint8_t { core, realtime, games, uploads, effects };
+// field_groups_of(scenario, design) in model/summary_fields.hpp).
+// `retries`: requests_failed_final, shown for every design of a scenario where some design
+// retries failed requests or has effects (without retries it equals `failed`).
+enum class FieldGroup : std::uint8_t { core, realtime, games, uploads, effects, retries };
 inline constexpr std::uint32_t group_bit(FieldGroup group) { return 1u << static_cast<unsigned>(group); }
 
 namespace field_type {
@@ -165,6 +197,8 @@ struct Summary {
 //   connects             realtime: connect requests sent (first connections and reconnects)
 //   messages_missed      realtime: deliveries missed (a stream's when its replay window ran out)
 //   matches_in_progress  games: matches started and not yet over at the end of the bucket
+//   uploads_*, upload_bytes_wasted, effects_applied, duplicate_effects, effects_lost: as the
+//                        summary fields of the same names, counted in the bucket
 #define STATESIM_BUCKET_FIELDS(BUCKET)            \
   BUCKET(time_s, real, 3, core)                   \
   BUCKET(active_sessions, count, 0, core)         \
@@ -182,7 +216,14 @@ struct Summary {
   BUCKET(connected, count, 0, realtime)           \
   BUCKET(connects, count, 0, realtime)            \
   BUCKET(messages_missed, count, 0, realtime)     \
-  BUCKET(matches_in_progress, count, 0, games)
+  BUCKET(matches_in_progress, count, 0, games)    \
+  BUCKET(uploads_started, count, 0, uploads)        \
+  BUCKET(uploads_completed, count, 0, uploads)      \
+  BUCKET(uploads_failed, count, 0, uploads)         \
+  BUCKET(upload_bytes_wasted, count, 0, uploads)    \
+  BUCKET(effects_applied, count, 0, effects)        \
+  BUCKET(duplicate_effects, count, 0, effects)      \
+  BUCKET(effects_lost, count, 0, effects)
 
 struct Bucket {
 #define STATESIM_BUCKET_MEMBER(name, type, decimals, group) field_type::type name = 0;

@@ -18,7 +18,9 @@ enum class StreamPurpose : std::uint64_t {
   // part 2, realtime users (per user unless said otherwise) and games (per match)
   realtime_arrivals /* one stream */, connection_duration, realtime_ramp_up, message_times, message_recipient,
   heartbeat_detection, reconnect_jitter, realtime_revoke /* per revoke event */, match_arrivals /* one stream */,
-  match_duration
+  match_duration,
+  // part 2, uploads (per uploader) and effects
+  upload_arrivals, upload_size, effect_store_time
 };
 
 // A renewal process observed at a random moment (a visit in progress when a run starts in

@@ -12,7 +12,7 @@ Recorder::Recorder(const Scenario& scenario, const Design& design, int replicati
   s.design = design.name;
   s.replication = replication;
   s.seed = scenario.seed;
-  s.groups = field_groups_of(design);
+  s.groups = field_groups_of(scenario, design);
   const auto buckets = static_cast<std::size_t>(std::ceil(scenario.duration_s / scenario.report_interval_s));
   result_.buckets.resize(std::max<std::size_t>(buckets, 1));
   for (std::size_t b = 0; b < result_.buckets.size(); ++b)

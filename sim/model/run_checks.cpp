@@ -38,6 +38,20 @@ std::vector<std::string> invariant_violations(const RunResult& run) {
       s.matches_started != s.matches_completed + s.matches_lost + s.matches_in_progress)
     problems.push_back(fmt::format("{}: matches started {} != completed {} + lost {} + in progress {}", who,
                                    s.matches_started, s.matches_completed, s.matches_lost, s.matches_in_progress));
+  // Part 2: each upload and each user action is in exactly one state at the end.
+  if (s.has(FieldGroup::uploads)) {
+    if (s.uploads_started != s.uploads_completed + s.uploads_failed + s.uploads_in_progress)
+      problems.push_back(fmt::format("{}: uploads_started {} != completed {} + failed {} + in progress {}", who,
+                                     s.uploads_started, s.uploads_completed, s.uploads_failed, s.uploads_in_progress));
+    if (s.upload_bytes_wasted > s.upload_bytes)
+      problems.push_back(fmt::format("{}: upload_bytes_wasted {} > upload_bytes {}", who, s.upload_bytes_wasted,
+                                     s.upload_bytes));
+  }
+  if (s.has(FieldGroup::effects) && s.effects_requested != s.effects_applied + s.effects_failed + s.effects_in_flight)
+    problems.push_back(fmt::format("{}: effects_requested {} != applied {} + failed {} + in flight {}", who,
+                                   s.effects_requested, s.effects_applied, s.effects_failed, s.effects_in_flight));
+  if (s.has(FieldGroup::retries) && s.requests_failed_final > s.failed)
+    problems.push_back(fmt::format("{}: requests_failed_final {} > failed {}", who, s.requests_failed_final, s.failed));
   if (!(s.littles_law_error <= 1e-6))
     problems.push_back(fmt::format("{}: Little's law off by a relative {:.3g}", who, s.littles_law_error));
   return problems;

@@ -11,7 +11,9 @@ namespace statesim {
 
 // Sessions and requests add up, failure causes add up to `failed`, events lose no more
 // sessions than the summary, Little's law holds; with part 2, message deliveries and matches
-// add up; one line per violation, empty when none.
+// add up, uploads started = completed + failed + in progress and no more bytes wasted than sent,
+// effects requested = applied + failed + in flight (each action once); no more final failures
+// than failed attempts. One line per violation, empty when none.
 std::vector<std::string> invariant_violations(const RunResult& run);
 
 }  // namespace statesim

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <variant>
 
+#include "model/capacity.hpp"
 #include "report/text_format.hpp"
 #include "scenario/units.hpp"
 
@@ -43,6 +44,11 @@ constexpr double kSecondsPerRingStep = 3e-9;     // one comparison of a sort
 // the request chain (a message's transfers and executions, a tick's execution and updates).
 constexpr double kBytesPerRealtimeUser = 400;
 constexpr double kSecondsPerActivity = 3e-6;
+// Uploads: an upload's record and its share of a server's list; a chunk costs about three
+// requests' work (a whole SimGrid communication each way instead of a timed wake-up; 28 us
+// measured at 3 uploads/s of 20 MB in 5 MB chunks).
+constexpr double kBytesPerUpload = 120;
+constexpr double kWorkPerUploadChunk = 3;
 
 double mean_cpu_s(const ClientSpec& clients) {
   double weights = 0, cpu = 0;
@@ -164,7 +170,13 @@ DesignCost design_cost(const Scenario& scenario, const Design& design, const Pla
   const HeaviestWorkload workload = heaviest_workload(design, duration);
   const double cycle = std::max(request_cycle_s(design, platform, workload.think_mean_s), 1e-12);
   const Part2Work part2 = part2_work(design, duration);
-  const double requests_per_s = workload.logged_in / cycle + 2 * workload.visit_rate_per_s + part2.requests_per_s;
+  // Uploads: every chunk is a SimGrid communication over the whole route (their own link caps
+  // them), a request's worth of work or more; a presigned chunk is two communications.
+  const UploadLoad uploads = upload_load(design);
+  const double upload_events_per_s =
+      kWorkPerUploadChunk * (uploads.requests_per_s + (design.uploads.mode == UploadMode::presigned ? uploads.chunks_per_s : 0));
+  const double requests_per_s =
+      workload.logged_in / cycle + 2 * workload.visit_rate_per_s + part2.requests_per_s + upload_events_per_s;
   const double requests = requests_per_s * duration;
   const double probes_per_s = 1 / design.load_balancer.health_check.interval_s;
   const double autoscale_per_s = design.autoscale.enabled ? 1 / design.autoscale.interval_s : 0;
@@ -195,7 +207,9 @@ DesignCost design_cost(const Scenario& scenario, const Design& design, const Pla
            : 0,
        fmt::format("latencies of {} message deliveries", count_text(part2.latency_samples))},
       {cost.buckets * kBytesPerBucket, fmt::format("{} time-series buckets", count_text(cost.buckets))},
-      {ring, fmt::format("a hash ring of {} points", count_text(servers * design.load_balancer.virtual_nodes))}};
+      {ring, fmt::format("a hash ring of {} points", count_text(servers * design.load_balancer.virtual_nodes))},
+      {uploads.in_progress * kBytesPerUpload + std::min(uploads.uploads_per_s * duration, kExactLatencySamples) * kBytesPerLatencySample,
+       fmt::format("{} uploads at once", count_text(uploads.in_progress))}};
   cost.bytes = kProcessBaseBytes;
   std::vector<Part> large;
   for (const Part& part : parts) {
@@ -243,7 +257,8 @@ double request_cycle_s(const Design& design, const PlatformCost& platform, doubl
 
 std::optional<ZeroTimeLoop> zero_time_loop(const Design& design, const PlatformCost& platform) {
   const ClientSpec& clients = design.clients;
-  if (!clients.present) return std::nullopt;  // no web visitors; part 2's backoffs and rates are above 0
+  // No web visitors: part 2's backoffs and rates are above 0, and every upload chunk has bytes.
+  if (!clients.present) return std::nullopt;
   const std::string network = fmt::format("the network takes {:g}s (latencies and bytes), the mean CPU {:g}s",
                                           platform.min_request_time_s, cpu_time_s(mean_cpu_s(clients), platform));
   auto loop = [&](ZeroTimeLoop::Cause cause, std::size_t event, const std::string& why) {

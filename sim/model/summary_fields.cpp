@@ -1,5 +1,6 @@
 #include "model/summary_fields.hpp"
 
+#include <algorithm>
 #include <limits>
 
 namespace statesim {
@@ -26,16 +27,22 @@ const std::vector<BucketField>& bucket_fields() {
   return fields;
 }
 
-std::uint32_t field_groups_of(const Design& design) {
+std::uint32_t field_groups_of(const Scenario& scenario, const Design& design) {
   std::uint32_t groups = group_bit(FieldGroup::core);
   if (design.realtime) groups |= group_bit(FieldGroup::realtime);
   if (design.games) groups |= group_bit(FieldGroup::games);
+  if (design.uploads.enabled) groups |= group_bit(FieldGroup::uploads);
+  if (design.effects.enabled) groups |= group_bit(FieldGroup::effects);
+  const bool some_design_retries = std::any_of(scenario.designs.begin(), scenario.designs.end(), [](const Design& d) {
+    return d.clients.present && (d.clients.retries > 0 || d.effects.enabled);
+  });
+  if (design.clients.present && some_design_retries) groups |= group_bit(FieldGroup::retries);
   return groups;
 }
 
 std::uint32_t field_groups_of(const Scenario& scenario) {
   std::uint32_t groups = group_bit(FieldGroup::core);
-  for (const Design& design : scenario.designs) groups |= field_groups_of(design);
+  for (const Design& design : scenario.designs) groups |= field_groups_of(scenario, design);
   return groups;
 }
 

@@ -44,9 +44,10 @@ struct BucketField {
 };
 const std::vector<BucketField>& bucket_fields();
 
-// The FieldGroups a design's runs report on: core, and each part-2 section the design has; of a
-// scenario, those of any of its designs.
-std::uint32_t field_groups_of(const Design& design);
+// The FieldGroups a design's runs report on: core, each part-2 section the design has, and
+// `retries` when some design of the scenario retries or has effects (so that every design of it
+// shows requests_failed_final); of a scenario, those of any of its designs.
+std::uint32_t field_groups_of(const Scenario& scenario, const Design& design);
 std::uint32_t field_groups_of(const Scenario& scenario);
 // The fields of `groups`, in contract order.
 std::vector<const SummaryField*> summary_fields_of(std::uint32_t groups);

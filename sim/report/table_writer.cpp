@@ -94,6 +94,10 @@ std::string pad_right(const std::string& text, std::size_t width) {
 std::vector<const SummaryField*> table_rows(const std::vector<RunResult>& runs) {
   std::vector<const SummaryField*> rows;
   for (const char* name : kDamageRows) rows.push_back(&field_named(name));
+  // The failures a user saw, beside the attempts that failed, when some design retries.
+  const SummaryField& final_failures = field_named("requests_failed_final");
+  if (std::any_of(runs.begin(), runs.end(), [&](const RunResult& r) { return r.summary.has(final_failures.group); }))
+    rows.push_back(&final_failures);
   for (const char* name : kCauseRows) {
     const SummaryField& cause = field_named(name);
     bool seen = std::any_of(runs.begin(), runs.end(),
@@ -104,7 +108,7 @@ std::vector<const SummaryField*> table_rows(const std::vector<RunResult>& runs) 
   // Then, in field-table order, the fields of the parts of the format some run had (realtime,
   // games, uploads, effects): a design without them shows "-".
   for (const SummaryField& field : summary_fields()) {
-    if (field.group == FieldGroup::core) continue;
+    if (field.group == FieldGroup::core || &field == &final_failures) continue;
     if (std::any_of(runs.begin(), runs.end(), [&](const RunResult& r) { return r.summary.has(field.group); }))
       rows.push_back(&field);
   }

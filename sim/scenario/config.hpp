@@ -27,6 +27,9 @@ struct RequestKind {
   double weight = 1;
   Distribution cpu_s{Distribution::Kind::exponential, 0.005, 0};  // CPU time on a speed-1 server
   bool writes_session = false;  // also writes the session to the store
+  bool effect = false;          // changes something (a payment, a counter): see EffectSpec
+  std::optional<double> request_bytes;   // unset: clients.request_bytes
+  std::optional<double> response_bytes;  // unset: clients.response_bytes
 };
 
 // How links that no flow shares (FATPIPE: each user's own client link) are simulated: as a
@@ -62,10 +65,19 @@ inline constexpr NameTable<StartState, 2> kStartStateNames{{{
     {"steady_state", StartState::steady_state},
 }}};
 
+// How long a client waits before retrying a failed request, for a backoff b: none -> b,
+// full -> uniform(0, b), equal -> b/2 + uniform(0, b/2).
+enum class RetryJitter { none, full, equal };
+inline constexpr NameTable<RetryJitter, 3> kRetryJitterNames{{{
+    {"none", RetryJitter::none},
+    {"full", RetryJitter::full},
+    {"equal", RetryJitter::equal},
+}}};
+
 struct ClientSpec {
-  // false: the design has no `clients` section, only part-2 populations (realtime, games); no
-  // web visitors run. A file with neither keeps part 1's default clients (10 visits per second).
-  // The other values still apply: every request's `timeout` comes from here.
+  // false: the design has no `clients` section, only part-2 populations (realtime, games,
+  // uploads); no web visitors run. A file with neither keeps part 1's default clients (10 visits
+  // per second). The other values still apply: every request's `timeout` comes from here.
   bool present = true;
   Workload workload = Workload::open;
   StartState start = StartState::empty;
@@ -81,6 +93,7 @@ struct ClientSpec {
   double timeout_s = 10;
   int retries = 0;
   double retry_backoff_s = 0.1;
+  RetryJitter retry_jitter = RetryJitter::none;
   OnForcedLogout on_forced_logout = OnForcedLogout::relogin;
   std::vector<RequestKind> requests;  // never empty after loading
 };
@@ -116,6 +129,7 @@ struct ServerSpec {
   int workers = 2;           // defaults to cores
   std::int64_t queue_limit = 1000;
   double startup_time_s = 30;
+  bool drop_expired = false;  // a queued request whose client has given up is dropped, not served
 };
 
 enum class StoreKind { memory, redis, database, jwt };
@@ -240,6 +254,49 @@ struct GamesSpec {
   double snapshot_bytes = 50000;
 };
 
+// Uploads (part 2 of the format): a population of uploaders of its own, each sending one file
+// in chunks. Sizes are bytes (a Distribution of bytes), bandwidths bytes per second.
+enum class UploadMode { server_memory, resumable, presigned };
+inline constexpr NameTable<UploadMode, 3> kUploadModeNames{{{
+    {"server_memory", UploadMode::server_memory},
+    {"resumable", UploadMode::resumable},
+    {"presigned", UploadMode::presigned},
+}}};
+
+struct UploadSpec {
+  bool enabled = false;  // the design has an uploads section
+  double arrival_rate_per_s = 1;
+  Distribution size_B{Distribution::Kind::lognormal, 20e6, 10e6};
+  double chunk_B = 5e6;
+  double client_bandwidth_Bps = 2.5e6;  // 20Mbps: each uploader's own link
+  double chunk_cpu_s = 0.002;
+  UploadMode mode = UploadMode::server_memory;
+  int max_restarts = 5;       // failures an upload survives; the next one fails it
+  double timeout_s = 60;      // no answer to a chunk (or a URL request) within this: it failed
+  double retry_backoff_s = 1; // from a failure to the next attempt
+};
+
+// Effects (part 2): what request kinds with `effect: true` change, and whether a retry applies
+// them twice.
+enum class EffectState { memory, database };
+inline constexpr NameTable<EffectState, 2> kEffectStateNames{{{
+    {"memory", EffectState::memory},
+    {"database", EffectState::database},
+}}};
+enum class Idempotency { none, memory, store };
+inline constexpr NameTable<Idempotency, 3> kIdempotencyNames{{{
+    {"none", Idempotency::none},
+    {"memory", Idempotency::memory},
+    {"store", Idempotency::store},
+}}};
+
+struct EffectSpec {
+  bool enabled = false;  // an effects section, or a request kind with effect: true
+  EffectState state = EffectState::database;
+  Idempotency idempotency = Idempotency::none;
+  double key_ttl_s = 86400;
+};
+
 // Event targets: app servers are numbered 0..servers.max-1 (named app-1..app-max).
 struct StoreTarget {};
 using EventTarget = std::variant<int, StoreTarget>;
@@ -285,6 +342,8 @@ struct Design {
   AutoscaleSpec autoscale;
   std::optional<RealtimeSpec> realtime;  // absent: no such section (nor in the design)
   std::optional<GamesSpec> games;
+  UploadSpec uploads;
+  EffectSpec effects;
   std::vector<ScheduledEvent> events;  // sorted by time, same-time events in file order
 };
 

@@ -3,11 +3,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <variant>
 
 #include "model/run_estimate.hpp"
 #include "scenario/design_draft.hpp"
 #include "scenario/pool_timeline.hpp"
+#include "scenario/units.hpp"
 
 namespace statesim::loading {
 namespace {
@@ -21,6 +23,8 @@ class DesignChecker {
     check_servers();
     check_part2();
     check_workload();
+    check_uploads();
+    check_effects();
     check_autoscale();
     check_events();
     check_platform_hash();
@@ -61,8 +65,11 @@ class DesignChecker {
     if (!draft_.servers_workers) servers.workers = servers.cores;
   }
 
+  // A scenario may leave the web visitors out when another population (uploads) is there;
+  // without either, the clients section's defaults apply as they always have.
   void check_workload() {
     ClientSpec& clients = design_.clients;
+    if (!clients.present) return;
     if (draft_.users && draft_.arrival_rate)
       fail_at(*draft_.users, fmt::format("cannot be combined with clients.arrival_rate (line {}): give "
                                          "arrival_rate for an open workload or users for a closed one",
@@ -87,7 +94,10 @@ class DesignChecker {
 
   // Part 2's populations; a design with one of them may go without web visitors.
   void check_part2() {
-    design_.clients.present = draft_.clients_section.has_value() || !(design_.realtime || design_.games);
+    // No clients section beside another population: no web visitors (a file with none keeps part
+    // 1's default clients).
+    design_.clients.present =
+        draft_.clients_section.has_value() || !(design_.realtime || design_.games || design_.uploads.enabled);
     if (design_.realtime) check_realtime();
     if (design_.games) check_games();
   }
@@ -146,6 +156,60 @@ class DesignChecker {
       fail_at(origin, fmt::format("{} users is above the limit of {}", users, context_.limits.max_users));
   }
 
+  void check_uploads() const {
+    const UploadSpec& uploads = design_.uploads;
+    if (!uploads.enabled) return;
+    const Origin& rate = draft_.uploads_arrival_rate ? *draft_.uploads_arrival_rate : *draft_.uploads;
+    const double started = uploads.arrival_rate_per_s * context_.duration_s;
+    if (started > context_.limits.max_open_sessions)
+      fail_at(rate, fmt::format("{} over {} is {:.0f} uploads, above the limit of {:.0f}",
+                                format_rate(uploads.arrival_rate_per_s), format_duration(context_.duration_s), started,
+                                context_.limits.max_open_sessions));
+    // On the built-in platform a chunk's round trip is known now: one that can never beat the
+    // timeout would make every upload fail, which is a mistake in the file, not a result.
+    if (!design_.platform_file.empty() || uploads.mode == UploadMode::presigned) return;
+    const bool fixed_size = uploads.size_B.kind == Distribution::Kind::constant;
+    const double chunk = fixed_size ? std::min(uploads.chunk_B, std::max(std::ceil(uploads.size_B.a), 1.0))
+                                    : uploads.chunk_B;
+    const NetworkSpec& network = design_.network;
+    const double round_trip = chunk / std::min(uploads.client_bandwidth_Bps, network.bandwidth_Bps) +
+                              2 * (network.client_latency_s + network.internal_latency_s) + uploads.chunk_cpu_s;
+    if (round_trip >= uploads.timeout_s)
+      fail_at(draft_.uploads_timeout ? *draft_.uploads_timeout : *draft_.uploads,
+              fmt::format("a chunk of {} takes at least {:g}s at client_bandwidth {} (with the round trip and "
+                          "chunk_cpu), not less than uploads.timeout ({}): every chunk would time out; raise the "
+                          "timeout or make chunks smaller",
+                          format_size(chunk), round_trip, format_bandwidth(uploads.client_bandwidth_Bps),
+                          format_duration(uploads.timeout_s)));
+  }
+
+  void check_effects() {
+    EffectSpec& effects = design_.effects;
+    const ClientSpec& clients = design_.clients;
+    const bool effect_kinds = clients.present && std::any_of(clients.requests.begin(), clients.requests.end(),
+                                                             [](const RequestKind& kind) { return kind.effect; });
+    if (effect_kinds) effects.enabled = true;
+    if (!effects.enabled) return;
+    if (!clients.present)
+      fail_at(*draft_.effects,
+              "effects are applied by the web visitors' requests with effect: true, and this design has no "
+              "clients section");
+    if (!effect_kinds)
+      add_warning(fmt::format("{}:{}:{}: {}: no request kind of design {} has effect: true, so nothing is applied: "
+                              "mark the kinds that change something (clients.requests[i].effect: true)",
+                              context_.display_name, draft_.effects->position.line, draft_.effects->position.column,
+                              draft_.effects->path, quote_value(design_.name)));
+    const StoreKind store = design_.sessions.store;
+    const bool store_for_keys =
+        effects.state == EffectState::database || store == StoreKind::redis || store == StoreKind::database;
+    if (effects.idempotency == Idempotency::store && !store_for_keys)
+      fail_at(draft_.effects_idempotency ? *draft_.effects_idempotency : *draft_.effects,
+              fmt::format("store keeps its keys in the effects' database (effects.state: database) or in the "
+                          "session store (redis or database), and this design has neither (effects.state: memory, "
+                          "sessions.store: {}): choose where the keys live",
+                          kStoreKindNames.name(store)));
+  }
+
   void check_autoscale() {
     AutoscaleSpec& autoscale = design_.autoscale;
     if (!autoscale.enabled) return;
@@ -171,7 +235,7 @@ class DesignChecker {
   // On the built-in platform a loop that takes no simulated time is known now; a platform
   // file's routes are known once SimGrid has loaded it (cli/preflight.cpp).
   void check_zero_time_loop() const {
-    if (!design_.platform_file.empty()) return;
+    if (!design_.platform_file.empty() || !design_.clients.present) return;
     const std::optional<ZeroTimeLoop> loop = zero_time_loop(design_, builtin_platform_cost(design_));
     if (!loop) return;
     switch (loop->cause) {
@@ -289,8 +353,8 @@ class DesignChecker {
       } else if (kind == EventActionKind::traffic) {
         if (!design_.clients.present)
           fail_at(event.action_origin,
-                  "a traffic event changes the workload of the clients section, and this design has none (its "
-                  "populations are realtime or games)");
+                  "a traffic event changes the web visitors' workload (the clients section), and this design has "
+                  "none (its populations are realtime, games or uploads)");
         const auto& traffic = std::get<TrafficEvent>(event.event.action);
         const bool open = design_.clients.workload == Workload::open;
         if (event.traffic_arrival_rate && !open)

@@ -45,6 +45,10 @@ struct DesignDraft {
   std::optional<Origin> clients_section;  // the design has a `clients` section (base file or its own)
   RealtimeDraft realtime;
   GamesDraft games;
+  std::optional<Origin> requests;
+  // Part 2: where each section (and the keys checks across sections need) was written.
+  std::optional<Origin> uploads, uploads_arrival_rate, uploads_timeout;
+  std::optional<Origin> effects, effects_idempotency, effects_state;
   std::vector<EventDraft> events;
 };
 
@@ -71,6 +75,8 @@ void apply_autoscale(const Node& node, const std::string& path, DesignDraft& dra
 void apply_events(const Node& node, const std::string& path, DesignDraft& draft, const LoadContext& context);
 void apply_realtime(const Node& node, const std::string& path, DesignDraft& draft, const LoadContext& context);
 void apply_games(const Node& node, const std::string& path, DesignDraft& draft, const LoadContext& context);
+void apply_uploads(const Node& node, const std::string& path, DesignDraft& draft, const LoadContext& context);
+void apply_effects(const Node& node, const std::string& path, DesignDraft& draft, const LoadContext& context);
 
 // The sections a design may override, in the order they are read.
 const std::vector<std::pair<std::string, SectionReader>>& design_sections();

@@ -32,7 +32,7 @@ const std::vector<std::string> kTopLevelKeys = {
     "version",         "name",         "description", "seed",      "duration", "warmup",
     "report_interval", "replications", "expect",      "platform",  "network",  "clients",
     "load_balancer",   "servers",      "sessions",    "autoscale", "events",   "designs",
-    "realtime",        "games"};
+    "realtime",        "games",        "uploads",     "effects"};
 
 std::string top_level_only_hint(const std::string& key) {
   const bool top_level = std::find(kTopLevelKeys.begin(), kTopLevelKeys.end(), key) != kTopLevelKeys.end();
@@ -101,8 +101,9 @@ void read_scenario_settings(const Section& top, Scenario& scenario, LoadContext&
 void read_designs(const Section& top, Scenario& scenario, const LoadContext& context) {
   DesignDraft base;
   base.start = origin_of(top.node(), "");
-  base.design.clients.requests = {
-      RequestKind{"page", 1, Distribution{Distribution::Kind::exponential, 0.005, 0}, false}};
+  RequestKind page;  // the default mix: one kind, cpu exp(5ms)
+  page.name = "page";
+  base.design.clients.requests = {page};
   apply_design_sections(top, base, context);
 
   const Node* designs = top.get("designs");

@@ -41,6 +41,7 @@ class Writer {
 };
 
 void write_clients(Writer& w, int indent, const ClientSpec& clients) {
+  if (!clients.present) return;  // no web visitors: the design has another population
   w.line(indent, "clients:");
   const int in = indent + 2;
   if (clients.workload == Workload::open) {
@@ -59,6 +60,9 @@ void write_clients(Writer& w, int indent, const ClientSpec& clients) {
   w.key(in, "timeout", format_duration(clients.timeout_s));
   w.key(in, "retries", clients.retries);
   w.key(in, "retry_backoff", format_duration(clients.retry_backoff_s));
+  // Keys of part 2 appear when set, so that part 1's resolved scenarios stay as they were.
+  if (clients.retry_jitter != RetryJitter::none)
+    w.key(in, "retry_jitter", kRetryJitterNames.name(clients.retry_jitter));
   w.key(in, "on_forced_logout", kOnForcedLogoutNames.name(clients.on_forced_logout));
   w.line(in, "requests:");
   for (const auto& kind : clients.requests) {
@@ -66,6 +70,9 @@ void write_clients(Writer& w, int indent, const ClientSpec& clients) {
     w.key(in + 4, "weight", format_number(kind.weight));
     w.key(in + 4, "cpu", format_distribution(kind.cpu_s));
     w.key(in + 4, "writes_session", bool_text(kind.writes_session));
+    if (kind.effect) w.key(in + 4, "effect", "true");
+    if (kind.request_bytes) w.key(in + 4, "request_bytes", format_size(*kind.request_bytes));
+    if (kind.response_bytes) w.key(in + 4, "response_bytes", format_size(*kind.response_bytes));
   }
 }
 
@@ -134,6 +141,7 @@ void write_servers(Writer& w, int indent, const ServerSpec& servers) {
   w.key(in, "workers", servers.workers);
   w.key(in, "queue_limit", servers.queue_limit);
   w.key(in, "startup_time", format_duration(servers.startup_time_s));
+  if (servers.drop_expired) w.key(in, "drop_expired", "true");
 }
 
 void write_sessions(Writer& w, int indent, const SessionSpec& sessions) {
@@ -169,6 +177,30 @@ void write_autoscale(Writer& w, int indent, const AutoscaleSpec& autoscale) {
   w.key(in, "interval", format_duration(autoscale.interval_s));
   w.key(in, "cooldown", format_duration(autoscale.cooldown_s));
   w.key(in, "scale_in_drain", format_duration(autoscale.scale_in_drain_s));
+}
+
+void write_uploads(Writer& w, int indent, const UploadSpec& uploads) {
+  if (!uploads.enabled) return;
+  w.line(indent, "uploads:");
+  const int in = indent + 2;
+  w.key(in, "arrival_rate", format_rate(uploads.arrival_rate_per_s));
+  w.key(in, "size", format_size_distribution(uploads.size_B));
+  w.key(in, "chunk", format_size(uploads.chunk_B));
+  w.key(in, "client_bandwidth", format_bandwidth(uploads.client_bandwidth_Bps));
+  w.key(in, "chunk_cpu", format_duration(uploads.chunk_cpu_s));
+  w.key(in, "mode", kUploadModeNames.name(uploads.mode));
+  w.key(in, "max_restarts", uploads.max_restarts);
+  w.key(in, "timeout", format_duration(uploads.timeout_s));
+  w.key(in, "retry_backoff", format_duration(uploads.retry_backoff_s));
+}
+
+void write_effects(Writer& w, int indent, const EffectSpec& effects) {
+  if (!effects.enabled) return;
+  w.line(indent, "effects:");
+  const int in = indent + 2;
+  w.key(in, "state", kEffectStateNames.name(effects.state));
+  w.key(in, "idempotency", kIdempotencyNames.name(effects.idempotency));
+  w.key(in, "key_ttl", format_duration(effects.key_ttl_s));
 }
 
 // One overload per kind of event: a new kind without one does not compile.
@@ -227,6 +259,8 @@ void write_design(Writer& w, const Design& design) {
   write_servers(w, in, design.servers);
   write_sessions(w, in, design.sessions);
   write_autoscale(w, in, design.autoscale);
+  write_uploads(w, in, design.uploads);
+  write_effects(w, in, design.effects);
   if (design.events.empty()) {
     w.line(in, "events: []");
   } else {

@@ -141,6 +141,11 @@ Distribution read_distribution(const Node& node, const std::string& path) {
   return read_unit_value(node, path, "a distribution such as exp(5ms)", parse_distribution);
 }
 
+Distribution read_size_distribution(const Node& node, const std::string& path) {
+  return read_unit_value(node, path, "a size or a distribution such as lognormal(20MB, 10MB)",
+                         parse_size_distribution);
+}
+
 double read_positive_number(const Node& node, const std::string& path, double lowest, double highest,
                             std::string_view why) {
   constexpr std::string_view kExpected = "a number > 0 such as 2 or 1.5";

@@ -140,6 +140,8 @@ double read_fraction(const Node& node, const std::string& path, Lowest lowest);
 
 Distribution read_distribution(const Node& node, const std::string& path);
 
+Distribution read_size_distribution(const Node& node, const std::string& path);
+
 // A plain number above zero (speed, weight): written without quotes like integers, within
 // [lowest, highest] (`why` says where the bounds come from).
 double read_positive_number(const Node& node, const std::string& path, double lowest, double highest,

@@ -28,6 +28,9 @@ constexpr std::string_view kNumberExpected = "a number such as 2 or 1.5";
 constexpr std::string_view kDistributionExpected =
     "a duration or a distribution: 5ms, exp(5ms), uniform(1ms, 9ms), normal(50ms, 15ms) or "
     "lognormal(50ms, 20ms)";
+constexpr std::string_view kSizeDistributionExpected =
+    "a size or a distribution of sizes: 20MB, exp(20MB), uniform(1MB, 9MB), normal(20MB, 5MB) or "
+    "lognormal(20MB, 10MB)";
 
 [[noreturn]] void fail(std::string_view expected, std::string_view text, std::string_view hint = {}) {
   if (hint.empty()) throw UnitError(fmt::format("expected {}, got {}", expected, quote_value(text)));
@@ -352,16 +355,22 @@ double parse_fraction(const std::string& original) {
   return value;
 }
 
-Distribution parse_distribution(const std::string& original) {
+namespace {
+
+// A duration or a distribution of them, or of sizes: the same forms, with `scan` reading one
+// value (seconds or bytes) and `noun` naming it in messages.
+template <typename Scan>
+Distribution parse_distribution_of(const std::string& original, std::string_view expected, std::string_view noun,
+                                   Scan scan) {
   const std::string_view text = trim(original);
   const std::size_t open = text.find('(');
   if (open == std::string_view::npos) {
-    const DurationScan scan = scan_duration(text);
-    if (!scan.seconds) fail(kDistributionExpected, original, scan.hint);
-    return Distribution{Distribution::Kind::constant, *scan.seconds, 0};
+    const DurationScan value = scan(text);
+    if (!value.seconds) fail(expected, original, value.hint);
+    return Distribution{Distribution::Kind::constant, *value.seconds, 0};
   }
   const std::string_view name = trim(text.substr(0, open));
-  if (text.back() != ')') fail(kDistributionExpected, original, "the closing parenthesis is missing");
+  if (text.back() != ')') fail(expected, original, "the closing parenthesis is missing");
   struct Law {
     std::string_view name;
     Distribution::Kind kind;
@@ -374,30 +383,52 @@ Distribution parse_distribution(const std::string& original) {
   const Law* law = nullptr;
   for (const auto& candidate : kLaws)
     if (candidate.name == name) law = &candidate;
-  if (law == nullptr)
-    fail(kDistributionExpected, original, fmt::format("unknown distribution {}", quote_value(name)));
+  if (law == nullptr) fail(expected, original, fmt::format("unknown distribution {}", quote_value(name)));
   const auto arguments = split_arguments(text.substr(open + 1, text.size() - open - 2));
   if (arguments.size() != law->arguments)
-    fail(kDistributionExpected, original,
-         fmt::format("{}(...) takes {} duration{}", law->name, law->arguments,
-                     law->arguments == 1 ? "" : "s"));
+    fail(expected, original,
+         fmt::format("{}(...) takes {} {}{}", law->name, law->arguments, noun, law->arguments == 1 ? "" : "s"));
   double values[2] = {0, 0};
   for (std::size_t i = 0; i < arguments.size(); ++i) {
-    const DurationScan scan = scan_duration(arguments[i]);
-    if (!scan.seconds)
-      fail(kDistributionExpected, original, fmt::format("{}: {}", quote_value(arguments[i]), scan.hint));
-    values[i] = *scan.seconds;
+    const DurationScan value = scan(arguments[i]);
+    if (!value.seconds) fail(expected, original, fmt::format("{}: {}", quote_value(arguments[i]), value.hint));
+    values[i] = *value.seconds;
   }
   const Distribution result{law->kind, values[0], values[1]};
   if (law->kind == Distribution::Kind::uniform && result.a > result.b)
-    fail(kDistributionExpected, original, "uniform(low, high) needs low <= high");
+    fail(expected, original, "uniform(low, high) needs low <= high");
   if (law->kind == Distribution::Kind::lognormal && result.a <= 0)
-    fail(kDistributionExpected, original, "lognormal(mean, sd) needs a mean above 0");
+    fail(expected, original, "lognormal(mean, sd) needs a mean above 0");
   if (law->kind == Distribution::Kind::lognormal && result.b > kLargestLognormalSpread * result.a)
-    fail(kDistributionExpected, original,
+    fail(expected, original,
          fmt::format("lognormal(mean, sd) needs sd <= {:g} x mean: beyond, most of the mean comes from draws rarer "
                      "than one in 10,000, so a run would not see the law it was given",
                      kLargestLognormalSpread));
+  return result;
+}
+
+// One size of a size distribution, as scan_duration reads a duration.
+DurationScan scan_size(std::string_view text) {
+  DurationScan result;
+  try {
+    result.seconds = parse_size(std::string(text));
+  } catch (const UnitError&) {
+    result.hint = "not a size such as 800B, 5MB or 2GiB";
+  }
+  return result;
+}
+
+}  // namespace
+
+Distribution parse_distribution(const std::string& original) {
+  return parse_distribution_of(original, kDistributionExpected, "duration", scan_duration);
+}
+
+Distribution parse_size_distribution(const std::string& original) {
+  const Distribution result = parse_distribution_of(original, kSizeDistributionExpected, "size", scan_size);
+  // A drawn size is rounded up to whole bytes: it must stay within what a size may be.
+  if (result.a > kLargestSize_B || result.b > kLargestSize_B)
+    fail(kSizeDistributionExpected, original, "larger than 2^53 bytes (about 9PB), the largest size statesim simulates");
   return result;
 }
 
@@ -426,20 +457,29 @@ std::string format_fraction(double fraction) { return fmt::format("{}", fraction
 
 std::string format_number(double value) { return fmt::format("{}", value); }
 
-std::string format_distribution(const Distribution& d) {
+namespace {
+
+template <typename Format>
+std::string format_distribution_of(const Distribution& d, Format value) {
   switch (d.kind) {
     case Distribution::Kind::constant:
-      return format_duration(d.a);
+      return value(d.a);
     case Distribution::Kind::exponential:
-      return fmt::format("exp({})", format_duration(d.a));
+      return fmt::format("exp({})", value(d.a));
     case Distribution::Kind::uniform:
-      return fmt::format("uniform({}, {})", format_duration(d.a), format_duration(d.b));
+      return fmt::format("uniform({}, {})", value(d.a), value(d.b));
     case Distribution::Kind::normal:
-      return fmt::format("normal({}, {})", format_duration(d.a), format_duration(d.b));
+      return fmt::format("normal({}, {})", value(d.a), value(d.b));
     case Distribution::Kind::lognormal:
-      return fmt::format("lognormal({}, {})", format_duration(d.a), format_duration(d.b));
+      return fmt::format("lognormal({}, {})", value(d.a), value(d.b));
   }
-  return format_duration(d.a);
+  return value(d.a);
 }
+
+}  // namespace
+
+std::string format_distribution(const Distribution& d) { return format_distribution_of(d, format_duration); }
+
+std::string format_size_distribution(const Distribution& d) { return format_distribution_of(d, format_size); }
 
 }  // namespace statesim

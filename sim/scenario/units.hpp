@@ -22,6 +22,7 @@ double parse_size(const std::string& text);       // "800B", "1KB", "10KiB", "2M
 double parse_bandwidth(const std::string& text);  // "1Gbps", "100Mbps", "125MBps"; bytes/s, > 0
 double parse_fraction(const std::string& text);   // "0.25" or "25%"; in [0, 1]
 Distribution parse_distribution(const std::string& text);  // "5ms", "exp(5ms)", ...
+Distribution parse_size_distribution(const std::string& text);  // "20MB", "lognormal(20MB, 10MB)": bytes
 double parse_number(const std::string& text);              // plain decimal "1.5", "2", "1e3"; finite, >= 0
 std::uint64_t parse_seed(const std::string& text);         // "42": decimal digits, 0 .. 2^64 - 1
 
@@ -37,6 +38,7 @@ std::string format_rate(double per_second);
 std::string format_size(double bytes);
 std::string format_bandwidth(double bytes_per_second);
 std::string format_distribution(const Distribution& d);
+std::string format_size_distribution(const Distribution& d);
 std::string format_fraction(double fraction);  // "0.25"
 std::string format_number(double value);       // "1.5", for parse_number
 

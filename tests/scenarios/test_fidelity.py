@@ -3,8 +3,9 @@
 
 Runs the scenarios of tests/scenarios/fidelity/ with fixed seeds and compares the reported
 statistics with the reference values of docs/validation.md (M/M/1, M/D/1, processor sharing,
-dispatch policies, M/M/1/K blocking, M/G/inf session counts), with tolerances sized from the
-run length (about four standard deviations). Also checks, on every run, the exit status
+dispatch policies, M/M/1/K blocking, M/G/inf session counts; part 2: duplicate effects under
+retries, idempotency keys, a lone upload's time, round robin and server-memory uploads), with
+tolerances sized from the run length (about four standard deviations). Also checks, on every run, the exit status
 (statesim exits 1 when Little's law or another invariant fails inside the run) and the output
 contract, and that runs are reproducible byte for byte.
 
@@ -59,6 +60,29 @@ def lost_on_crash(t_s):
 S1_MEAN, S2_MEAN = 1500.0, lost_on_crash(600.0)      # 1500 (steady state, the reference value), 948.2
 S1_BAND, S2_BAND = 127.0, 101.0                      # 3.29 sqrt(m): Poisson(m), two-sided 0.1%
 INPUT_RATE_TOLERANCE = 0.02                          # offered rate: > 6 sd of a Poisson count here
+
+
+# Part 2 (docs/validation.md, the reference's I1, I2, U1, U2).
+I1_DUPLICATES, I1_SD_PER_HOUR, I1_REFERENCE_HOURS = 0.0335, 0.0012, 10  # Monte Carlo, 10 seeds x 1 h
+I1_HOURS = 6                                                              # effects-retries.yaml
+# sd of the difference: our mean over I1_HOURS hours against the reference's over 10.
+I1_BAND = 4 * I1_SD_PER_HOUR * math.sqrt(1 / I1_HOURS + 1 / I1_REFERENCE_HOURS)
+UPLOAD_L = 0.020 + 0.00025        # upload-alone.yaml: client_latency + internal_latency
+UPLOAD_B, UPLOAD_BW = 2.5e6, 125e6  # the uploader's link (20 Mbps), every other link (1 Gbps)
+UPLOAD_CHUNKS = [5e6] * 4 + [2e6]   # 22 MB in chunks of 5 MB
+UPLOAD_CPU, CHUNK_ANSWER, URL_BYTES, OBJECT_ACK = 0.002, 200, 1000, 1000
+
+
+def upload_time(mode):
+    """U1: a lone upload's time on CM02 (factors 1, no TCP window): latencies + bytes / bottleneck."""
+    size, chunks = sum(UPLOAD_CHUNKS), len(UPLOAD_CHUNKS)
+    if mode == "presigned":
+        url = 2 * UPLOAD_L + 2 * URL_BYTES / UPLOAD_B + UPLOAD_CPU
+        return size / UPLOAD_B + chunks * (2 * UPLOAD_L + CHUNK_ANSWER / UPLOAD_B) + url
+    time = size / UPLOAD_B + chunks * (2 * UPLOAD_L + CHUNK_ANSWER / UPLOAD_B + UPLOAD_CPU)
+    if mode == "resumable":  # each chunk written to the object store, and acknowledged
+        time += size / UPLOAD_BW + chunks * (2 * 0.00025 + OBJECT_ACK / UPLOAD_BW)
+    return time
 
 
 def closed_rate(users, think_s, response_ms):
@@ -291,9 +315,42 @@ class FidelitySuite:
             self.absolute("D2", f"sessions-steady.yaml, seed {seed}", "S1: sessions lost when app-1 crashes", S1_MEAN,
                           self.field(other, "crash-app-1", "sessions_lost"), S1_BAND, decimals=1)
 
+    def part2_cases(self):
+        retries = self.run("effects-retries.yaml", "effects-retries")
+        model = "1 server, actions 30/s, Exp 10 ms, timeout 50 ms, 1 retry after 100 ms, no key"
+        rows = [r for r in read_csv(retries.folder / "summary.csv")]
+        requested = sum(number(r["effects_requested"]) for r in rows)
+        duplicates = sum(number(r["duplicate_effects"]) for r in rows)
+        self.absolute("I1", model, f"duplicates per action ({len(rows)} h)", I1_DUPLICATES,
+                      duplicates / requested if requested else math.nan, round(I1_BAND, 4), decimals=4)
+
+        keys = self.run("effects-keys.yaml", "effects-keys")
+        for design, where in (("one-server-key-in-memory", "in memory, one server"),
+                              ("one-server-key-in-store", "in the store (redis)")):
+            self.exact("I2", f"as I1, key {where}", "duplicate effects", "0",
+                       keys.summary.get(design, {}).get("duplicate_effects", "missing"))
+        none = self.field(keys, "three-servers-no-key", "duplicate_effects")
+        memory = self.field(keys, "three-servers-key-in-memory", "duplicate_effects")
+        kept = 2 / 3
+        band = 4 * math.sqrt(kept * (1 - kept) / none) if none > 0 else math.nan
+        self.absolute("I2", "as I1 per server, 3 servers, round robin, key in memory",
+                      f"duplicates kept / duplicates without key ({memory:.0f} / {none:.0f}): (N-1)/N",
+                      kept, memory / none if none > 0 else math.nan, round(band, 3))
+
+        alone = self.run("upload-alone.yaml", "upload-alone")
+        for design, mode in (("sticky-memory", "server_memory"), ("resumable", "resumable"), ("presigned", "presigned")):
+            model = f"22 MB in 5 MB chunks over 20 Mbps, {mode}, alone"
+            for field in ("upload_time_p50_s", "upload_time_p99_s"):
+                self.absolute("U1", model, f"{field} (CM02: latencies + bytes / bottleneck)", upload_time(mode),
+                              self.field(alone, design, field), 0.0005)
+        row = alone.summary.get("round-robin-memory", {})
+        self.exact("U2", "server_memory, round robin over 3, uploads alone", "uploads completed (strict rotation: 0)",
+                   "0", row.get("uploads_completed", "missing"))
+
     def run_all(self):
         self.queueing_cases()
         self.session_cases()
+        self.part2_cases()
         return self.checks
 
 

@@ -8,6 +8,7 @@ Each chart must exist, have the documented pixel size, not be blank and show eve
 colour. Prints `N passed, M failed` and exits non-zero on any failure.
 """
 
+import csv
 import importlib.util
 import math
 import os
@@ -27,6 +28,7 @@ PYTHON = "/usr/bin/python3" if Path("/usr/bin/python3").is_file() else sys.execu
 TIMELINE_PX = (1100, 1210)
 TIMELINE_ALL_PX = (1100, 660)
 COMPARE_PX = (1100, 825)
+PART2_PX = (1100, 726)  # uploads.png, effects.png
 SWEEP_PX = (1100, 660)
 MAIN_FIELDS = ["sessions_lost", "forced_logouts", "users_affected", "failed", "latency_p99_ms", "throughput_rps"]
 TAB10 = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
@@ -371,6 +373,25 @@ def check_real_run(results, work):
     check_run_charts(results, out / "plots", designs, all_designs_in_timelines=False)
 
 
+def check_part2_charts(results, work):
+    """uploads.png and effects.png for the runs that have those parts, and only for them."""
+    statesim = os.environ.get("STATESIM", "")
+    if not (statesim and os.path.isfile(statesim) and os.access(statesim, os.X_OK)):
+        return
+    for scenario, chart, absent in (("uploads.yaml", "uploads.png", "effects.png"),
+                                    ("counter-crash.yaml", "effects.png", "uploads.png")):
+        out = work / f"part2-{chart}"
+        done = subprocess.run([statesim, "run", str(REPO / "scenarios" / scenario), "--out", str(out), "--quiet"],
+                              capture_output=True, text=True, timeout=600)
+        if not results.check(done.returncode == 0, f"statesim run {scenario}", done.stderr.strip()[-1000:]):
+            continue
+        done = run_plot(out)
+        results.check(done.returncode == 0, f"plot.py on the output of {scenario}", done.stderr.strip())
+        designs = sorted({row["design"] for row in csv.DictReader(open(out / "summary.csv", newline=""))})
+        check_png(results, out / "plots" / chart, PART2_PX, expected_colours(designs))
+        results.check(not (out / "plots" / absent).exists(), f"{scenario}: no {absent} (the run has no such part)")
+
+
 def main():
     results = Results()
     keep = os.environ.get("STATESIM_KEEP_PLOTS")  # a folder to keep the charts in, to look at them
@@ -380,6 +401,7 @@ def main():
         check_helpers(results)
         check_synthetic(results, work)
         check_real_run(results, work)
+        check_part2_charts(results, work)
     print(f"{results.passed} passed, {results.failed} failed")
     return 0 if results.failed == 0 else 1
 

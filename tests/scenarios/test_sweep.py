@@ -32,7 +32,8 @@ POINTS = {1: ("2", "memory"), 2: ("2", "jwt"), 3: ("3", "memory"), 4: ("3", "jwt
 
 SUMMARY_FIELDS = [
     "sessions_started", "sessions_ended", "sessions_lost", "sessions_active", "forced_logouts",
-    "users_affected", "requests", "ok", "failed", "forced", "failed_reset", "failed_server_down",
+    "users_affected", "requests", "ok", "failed", "requests_failed_final", "forced", "failed_reset",
+    "failed_server_down",
     "failed_overload", "failed_store_down", "failed_timeout", "failed_no_server", "latency_mean_ms",
     "latency_p50_ms", "latency_p95_ms", "latency_p99_ms", "latency_max_ms", "throughput_rps",
     "cpu_utilization", "store_ops", "revoked_accepted", "in_flight",

@@ -189,6 +189,10 @@ TEST_CASE("every value of every named enum has one name that parses back to it")
   check_table(kEventActionNames);
   check_table(kEventKindNames);
   check_table(kFailureCauseNames);
+  check_table(kRetryJitterNames);
+  check_table(kUploadModeNames);
+  check_table(kEffectStateNames);
+  check_table(kIdempotencyNames);
   CHECK(kEventActionNames.size() == std::variant_size_v<EventAction>);
   CHECK(std::string(failure_cause_name(FailureCause::no_server)) == "no_server");
 }

@@ -166,7 +166,7 @@ TEST_CASE("the message format: file, line, column, key path, expected, got") {
   CHECK(
       error_of(kHeader + "servers:\n  colour: 2\n") ==
       "test.yaml:5:3: servers.colour: unknown key \"colour\" (valid keys: count, max, cores, speed, workers, "
-      "queue_limit, startup_time)");
+      "queue_limit, startup_time, drop_expired)");
   CHECK(error_of(kHeader + "nmae: x\n") ==
         "test.yaml:4:1: nmae: unknown key \"nmae\" (did you mean \"name\"?)");
   CHECK(error_of("version: 1\nduration: 1m\n") == "test.yaml:1:1: name: required key missing");

@@ -126,6 +126,9 @@ Scenario make_scenario(const std::vector<std::string>& design_names) {
 }
 
 // Three replications of two designs: a loses 10, 12, 14 sessions, b loses 0, 1, 2.
+// The fields of part 1 (group core): what a file of runs without part 2 shows.
+std::size_t core_field_count() { return summary_fields_of(group_bit(FieldGroup::core)).size(); }
+
 std::vector<RunResult> three_replications() {
   return {make_run("a", 0, 10), make_run("a", 1, 12), make_run("a", 2, 14),
           make_run("b", 0, 0),  make_run("b", 1, 1),  make_run("b", 2, 2)};
@@ -176,7 +179,8 @@ TEST_CASE("summary fields: contract order, lookup") {
                                        "sessions_lost",    "sessions_active",
                                        "forced_logouts",   "users_affected",
                                        "requests",         "ok",
-                                       "failed",           "forced",
+                                       "failed",           "requests_failed_final",
+                                       "forced",
                                        "failed_reset",     "failed_server_down",
                                        "failed_overload",  "failed_store_down",
                                        "failed_timeout",   "failed_no_server",
@@ -184,7 +188,15 @@ TEST_CASE("summary fields: contract order, lookup") {
                                        "latency_p95_ms",   "latency_p99_ms",
                                        "latency_max_ms",   "throughput_rps",
                                        "cpu_utilization",  "store_ops",
-                                       "revoked_accepted", "in_flight"};
+                                       "revoked_accepted", "in_flight",
+                                       "uploads_started",  "uploads_completed",
+                                       "uploads_failed",   "uploads_in_progress",
+                                       "upload_restarts",  "upload_bytes",
+                                       "upload_bytes_wasted", "upload_time_p50_s",
+                                       "upload_time_p99_s", "effects_requested",
+                                       "effects_applied",  "duplicate_effects",
+                                       "effects_lost",     "effects_failed",
+                                       "effects_in_flight"};
   // Then part 2's fields, group by group.
   for (const char* name : {"connections_opened", "connections_dropped", "connect_failed", "reconnect_time_p50_s",
                            "reconnect_time_p99_s", "messages_sent", "message_deliveries", "messages_delivered",
@@ -307,6 +319,30 @@ TEST_CASE("part 2's columns: absent without any run of that part, empty for a de
   const std::string json = summary_json(make_scenario({"chat", "web"}), runs);
   CHECK(json.find("\"messages_sent\": 40") != std::string::npos);
   CHECK(json.find("\"messages_sent\": null") != std::string::npos);
+}
+
+TEST_CASE("part 2's columns: only when a run has that part, empty for the runs without it") {
+  std::vector<RunResult> part1 = {make_run("a", 0, 1)};
+  const auto plain = parse_csv(summary_csv(part1));
+  CHECK(plain[0].size() == 3 + core_field_count());
+  CHECK(std::find(plain[0].begin(), plain[0].end(), "uploads_started") == plain[0].end());
+  CHECK(std::find(plain[0].begin(), plain[0].end(), "requests_failed_final") == plain[0].end());
+
+  std::vector<RunResult> mixed = {make_run("a", 0, 1), make_run("b", 0, 1)};
+  mixed[1].summary.groups |= group_bit(FieldGroup::uploads);
+  mixed[1].summary.uploads_started = 7;
+  const auto rows = parse_csv(summary_csv(mixed));
+  const std::size_t column = column_of(rows[0], "uploads_started");
+  CHECK(rows[0].size() == 3 + core_field_count() + 9);  // the nine fields of uploads
+  CHECK(rows[1][column] == "");
+  CHECK(rows[2][column] == "7");
+  CHECK(std::find(rows[0].begin(), rows[0].end(), "effects_requested") == rows[0].end());
+  const auto series = parse_csv(timeseries_csv(mixed));
+  const std::size_t bucket_column = column_of(series[0], "uploads_started");
+  CHECK(series[1][bucket_column] == "");
+  CHECK(series.back()[bucket_column] == "0");
+  CHECK(summary_json(Scenario{}, mixed, {}).find("\"uploads_started\": null") != std::string::npos);
+  CHECK(summary_json(Scenario{}, part1, {}).find("uploads_started") == std::string::npos);
 }
 
 TEST_CASE("CSV rows: csv_line and read_csv_line agree, malformed rows are refused") {

@@ -172,7 +172,7 @@ void GameMatches::server_stopped(int server, CrashReport& report) {
       in_progress_.add(now, -1);
       retire(m);
     }
-    report.other_losses += fmt::format("; held {} matches, lost {}", count, count);
+    report.notes.push_back(fmt::format("held {} matches, lost {}", count, count));
     return;
   }
   const auto stop = static_cast<std::uint32_t>(stops_.size());
@@ -187,7 +187,7 @@ void GameMatches::server_stopped(int server, CrashReport& report) {
     match.failure_noticed = drain_end;  // a planned stop: the balancer knows at once
     paused_.push_back(m);
   }
-  report.other_losses += fmt::format("; held {} matches, {} to restore from snapshots", count, count);
+  report.notes.push_back(fmt::format("held {} matches, {} to restore from snapshots", count, count));
   if (drain_end) world_.clock.schedule(now, [this] { try_restores(); });
 }
 

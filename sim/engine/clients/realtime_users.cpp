@@ -309,7 +309,7 @@ void RealtimeUsers::drop_all(int server, CrashReport& report) {
   pending_connects_[static_cast<std::size_t>(server)] = 0;  // their exchanges failed with the server
   report.part2.connections_held = held;
   report.part2.connections_dropped = dropped;
-  report.other_losses += fmt::format("; held {} connections, dropped {}", held, dropped);
+  report.notes.push_back(fmt::format("held {} connections, dropped {}", held, dropped));
 }
 
 void RealtimeUsers::notice_drop(std::uint32_t u) {

@@ -3,6 +3,7 @@
 #include "engine/clients/client_kind.hpp"
 #include "engine/clients/game_matches.hpp"
 #include "engine/clients/realtime_users.hpp"
+#include "engine/clients/uploads.hpp"
 #include "engine/clients/web_visitors.hpp"
 
 namespace statesim::engine {
@@ -13,6 +14,7 @@ std::vector<std::unique_ptr<ClientKind>> make_client_kinds(EngineParts& parts) {
       make_web_visitors,
       make_realtime_users,
       make_game_matches,
+      make_uploads,
   };
   std::vector<std::unique_ptr<ClientKind>> kinds;
   for (const Factory factory : kFactories)

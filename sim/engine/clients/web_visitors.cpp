@@ -16,7 +16,9 @@ WebVisitors::WebVisitors(World& world, Exchanges& exchanges, SessionTable& sessi
       store_host_(store_host),
       arrival_rng_(world.stream_key(StreamPurpose::arrivals)),
       arrival_rate_(world.design.clients.arrival_rate_per_s),
-      think_time_(world.design.clients.think_time_s) {
+      think_time_(world.design.clients.think_time_s),
+      effect_write_(statesim::effect_write(world.design)) {
+  if (world.design.effects.enabled) effects_ = std::make_unique<EffectLedger>(world.design, world.recorder);
   double total = 0;
   for (const auto& kind : world.design.clients.requests) {
     total += kind.weight;
@@ -49,6 +51,8 @@ std::uint32_t WebVisitors::new_user(std::uint64_t identity) {
   user.kind_rng = RandomStream(world_.stream_key(StreamPurpose::request_kind, identity));
   user.cpu_rng = RandomStream(world_.stream_key(StreamPurpose::cpu_demand, identity));
   user.relogin_rng = RandomStream(world_.stream_key(StreamPurpose::relogin, identity));
+  if (world_.design.clients.retry_jitter != RetryJitter::none)
+    user.retry_rng = RandomStream(world_.stream_key(StreamPurpose::retry, identity));
   const std::int64_t pool = world_.design.clients.ip_pool;
   if (pool > 0) {
     RandomStream ip_rng(world_.stream_key(StreamPurpose::client_ip, identity));
@@ -214,17 +218,31 @@ void WebVisitors::send(std::uint32_t u, RequestType type, bool is_retry) {
   request.client = u;
   request.kind = static_cast<std::uint8_t>(type);
   request.detail = kNoKind;
+  request.action = EffectLedger::kNoAction;
+  request.request_bytes = clients.request_bytes;
+  request.response_bytes = clients.response_bytes;
   if (type == RequestType::page) {
-    request.detail = static_cast<std::uint32_t>(user.kind_rng.pick_weighted(kind_cumulative_));
-    request.cpu_s = user.cpu_rng.sample(clients.requests[request.detail].cpu_s);
+    // A retry sends the same request again (its kind, and its action's idempotency key); the
+    // kind is drawn all the same so that the user's stream stays where it was.
+    const auto drawn = static_cast<std::uint32_t>(user.kind_rng.pick_weighted(kind_cumulative_));
+    if (!is_retry) user.retry_kind = drawn;
+    request.detail = user.retry_kind;
+    const RequestKind& kind = clients.requests[request.detail];
+    request.cpu_s = user.cpu_rng.sample(kind.cpu_s);  // each execution takes its own CPU time
+    if (kind.request_bytes) request.request_bytes = *kind.request_bytes;
+    if (kind.response_bytes) request.response_bytes = *kind.response_bytes;
+    if (kind.effect && effects_) {
+      if (!is_retry || user.action == EffectLedger::kNoAction) user.action = effects_->open_action(world_.now());
+      effects_->attempt_sent(user.action);
+      request.action = user.action;
+    }
   } else {
     request.cpu_s = world_.design.sessions.login_cpu_s;
   }
   request.cpu_s += store_.extra_cpu_s();
-  request.request_bytes = clients.request_bytes;
   request.credential_bytes = store_.extra_request_bytes();
-  request.response_bytes = clients.response_bytes;
-  request.reads_store = type != RequestType::login && store_.has_store_host();
+  request.reads_store = type != RequestType::login && store_host_.holds_sessions();
+  request.timeout_s = clients.timeout_s;
   request.route.client_ip = user.ip;
   request.route.new_session = type == RequestType::login;
   if (user.cookie_server >= 0 && type != RequestType::login) request.route.cookie_server = user.cookie_server;
@@ -242,6 +260,10 @@ bool WebVisitors::admit(const Exchange& exchange) {
 }
 
 bool WebVisitors::executed(const Exchange& exchange) {
+  // An effect applies when the CPU execution ends, whether or not the client still waits.
+  if (exchange.request.action != EffectLedger::kNoAction)
+    effects_->apply(exchange.request.action, exchange.server, world_.now(),
+                    effect_write_ == EffectWrite::none || store_host_.up());
   if (exchange.client_done) return false;  // it no longer changes the user's session
   const std::uint32_t u = exchange.request.client;
   const bool writes = store_.writes_sessions();
@@ -260,9 +282,26 @@ bool WebVisitors::executed(const Exchange& exchange) {
 
 // ------------------------------------------------------------------------------------ the client's side
 
+std::optional<StorePool> WebVisitors::effect_write(const Exchange& exchange) {
+  if (exchange.request.action == EffectLedger::kNoAction) return std::nullopt;
+  switch (effect_write_) {
+    case EffectWrite::none: return std::nullopt;
+    case EffectWrite::database: return StorePool::effects;
+    case EffectWrite::session_store: return StorePool::sessions;
+  }
+  return std::nullopt;
+}
+
+void WebVisitors::ended(const Exchange& exchange) {
+  if (exchange.request.action != EffectLedger::kNoAction) effects_->attempt_ended(exchange.request.action);
+}
+
 void WebVisitors::answered(const Exchange& exchange, Outcome outcome, FailureCause) {
   const std::uint32_t u = exchange.request.client;
   User& user = users_[u];
+  // The action is over for the user unless this failure is retried.
+  if (exchange.request.action != EffectLedger::kNoAction && (outcome != Outcome::failed || user.retries_left == 0))
+    close_action(user);
   switch (outcome) {
     case Outcome::ok:
       switch (static_cast<RequestType>(exchange.request.kind)) {
@@ -297,15 +336,34 @@ void WebVisitors::on_forced(std::uint32_t u) {
   }
 }
 
+void WebVisitors::close_action(User& user) {
+  if (user.action == EffectLedger::kNoAction) return;
+  effects_->close_action(user.action);
+  user.action = EffectLedger::kNoAction;
+}
+
+// The wait before a retry: retry_backoff, jittered (clients.retry_jitter) from the user's own
+// stream so that designs without jitter draw nothing more.
+double WebVisitors::retry_backoff(User& user) {
+  const double backoff = world_.design.clients.retry_backoff_s;
+  switch (world_.design.clients.retry_jitter) {
+    case RetryJitter::none: return backoff;
+    case RetryJitter::full: return backoff * user.retry_rng.uniform01();
+    case RetryJitter::equal: return backoff / 2 + backoff / 2 * user.retry_rng.uniform01();
+  }
+  return backoff;
+}
+
 void WebVisitors::on_failed(std::uint32_t u) {
   User& user = users_[u];
   const double now = world_.now();
   mark_affected(user);
   if (user.retries_left > 0) {
     user.retries_left--;
-    plan(u, now + world_.design.clients.retry_backoff_s, [this, u] { send(u, users_[u].retry_type, true); });
+    plan(u, now + retry_backoff(user), [this, u] { send(u, users_[u].retry_type, true); });
     return;
   }
+  world_.recorder.summary().requests_failed_final++;  // the user sees this one
   switch (user.retry_type) {
     case RequestType::login:
       if (now >= user.visit_end) {
@@ -362,9 +420,27 @@ std::vector<std::string> WebVisitors::change_traffic(const TrafficEvent& traffic
   return changes;
 }
 
+void WebVisitors::watch_effects(ServerPool& pool, StoreHost& store_host) {
+  if (!effects_) return;
+  const EffectSpec& spec = world_.design.effects;
+  if (spec.state == EffectState::memory || spec.idempotency == Idempotency::memory)
+    pool.on_stop([this](int s, CrashReport& report) {
+      const std::int64_t lost = effects_->server_stopped(s, world_.now());
+      if (lost > 0) report.notes.push_back(fmt::format("{} effects in its memory lost", lost));
+    });
+  store_host.on_down([this] { effects_->store_crashed(world_.now()); });
+}
+
+void WebVisitors::finish(double) {
+  if (effects_) world_.recorder.summary().effects_in_flight = effects_->in_flight();
+}
+
 std::unique_ptr<ClientKind> make_web_visitors(EngineParts& parts) {
-  if (!parts.world.design.clients.present) return nullptr;  // a design of part-2 populations only
-  return std::make_unique<WebVisitors>(parts.world, parts.exchanges, parts.sessions, parts.store, parts.store_host);
+  if (!parts.world.design.clients.present) return nullptr;
+  auto visitors =
+      std::make_unique<WebVisitors>(parts.world, parts.exchanges, parts.sessions, parts.store, parts.store_host);
+  visitors->watch_effects(parts.pool, parts.store_host);
+  return visitors;
 }
 
 }  // namespace statesim::engine

@@ -13,6 +13,7 @@
 #include "engine/exchanges.hpp"
 #include "engine/store_host.hpp"
 #include "engine/world.hpp"
+#include "model/effect_ledger.hpp"
 #include "model/free_slots.hpp"
 #include "model/session_table.hpp"
 
@@ -36,6 +37,13 @@ class WebVisitors final : public ClientKind, public ExchangeHandler {
   bool admit(const Exchange& exchange) override;
   bool executed(const Exchange& exchange) override;
   void answered(const Exchange& exchange, Outcome outcome, FailureCause cause) override;
+  std::optional<StorePool> effect_write(const Exchange& exchange) override;
+  void ended(const Exchange& exchange) override;
+
+  // Effects (request kinds with effect: true) held in a server's memory die with it, and keys
+  // kept in the store with the store: subscribes to both.
+  void watch_effects(ServerPool& pool, StoreHost& store_host);
+  void finish(double end_s) override;
 
  private:
   // Where a user is in its visit.
@@ -60,7 +68,9 @@ class WebVisitors final : public ClientKind, public ExchangeHandler {
     bool affected = false;       // counted in users_affected
     std::uint8_t retries_left = 0;
     RequestType retry_type = RequestType::page;  // what a retry sends again
-    RandomStream duration_rng{0}, think_rng{0}, kind_rng{0}, cpu_rng{0}, relogin_rng{0};
+    std::uint32_t retry_kind = 0;                // ... and of which request kind
+    std::uint32_t action = EffectLedger::kNoAction;  // the effect its page request carries out
+    RandomStream duration_rng{0}, think_rng{0}, kind_rng{0}, cpu_rng{0}, relogin_rng{0}, retry_rng{0};
   };
 
   std::uint32_t new_user(std::uint64_t identity);
@@ -77,6 +87,8 @@ class WebVisitors final : public ClientKind, public ExchangeHandler {
   void mark_affected(User& user);
   void on_forced(std::uint32_t u);
   void on_failed(std::uint32_t u);
+  double retry_backoff(User& user);
+  void close_action(User& user);
 
   World& world_;
   Exchanges& exchanges_;
@@ -94,9 +106,11 @@ class WebVisitors final : public ClientKind, public ExchangeHandler {
   std::uint64_t revocations_ = 0;
   std::deque<User> users_;  // references stay valid while it grows
   FreeSlots free_users_;
+  std::unique_ptr<EffectLedger> effects_;  // the design has effects
+  EffectWrite effect_write_ = EffectWrite::none;
 };
 
-// The web visitors of part 1 (the clients section).
+// The web visitors of part 1 (the clients section); nothing when the design has none.
 std::unique_ptr<ClientKind> make_web_visitors(EngineParts& parts);
 
 }  // namespace statesim::engine

@@ -20,7 +20,8 @@ std::vector<RequestKind> read_request_kinds(const Node& node, const std::string&
                      context.limits.max_request_kinds));
   std::vector<RequestKind> kinds;
   for (std::size_t i = 0; i < node.items.size(); ++i) {
-    const Section section(node.items[i], item_path(path, i), {"name", "weight", "cpu", "writes_session"});
+    const Section section(node.items[i], item_path(path, i),
+                          {"name", "weight", "cpu", "writes_session", "effect", "request_bytes", "response_bytes"});
     RequestKind kind;
     const Node& name = section.require("name");
     constexpr std::string_view kNameExpected =
@@ -38,6 +39,11 @@ std::vector<RequestKind> read_request_kinds(const Node& node, const std::string&
     if (const Node* value = section.get("cpu")) kind.cpu_s = read_distribution(*value, section.path("cpu"));
     if (const Node* value = section.get("writes_session"))
       kind.writes_session = read_bool(*value, section.path("writes_session"));
+    if (const Node* value = section.get("effect")) kind.effect = read_bool(*value, section.path("effect"));
+    if (const Node* value = section.get("request_bytes"))
+      kind.request_bytes = read_size(*value, section.path("request_bytes"));
+    if (const Node* value = section.get("response_bytes"))
+      kind.response_bytes = read_size(*value, section.path("response_bytes"));
     kinds.push_back(std::move(kind));
   }
   return kinds;
@@ -51,7 +57,7 @@ void apply_clients(const Node& node, const std::string& path, DesignDraft& draft
   const Section section(node, path,
                         {"arrival_rate", "users", "start", "relogin_after", "ramp_up", "session_duration",
                          "think_time", "ip_pool", "request_bytes", "response_bytes", "timeout", "retries",
-                         "retry_backoff", "on_forced_logout", "requests"});
+                         "retry_backoff", "retry_jitter", "on_forced_logout", "requests"});
   ClientSpec& clients = draft.design.clients;
   if (!draft.clients_section) draft.clients_section = origin_of(node, path);
   if (const Node* value = section.get("arrival_rate")) {
@@ -90,13 +96,17 @@ void apply_clients(const Node& node, const std::string& path, DesignDraft& draft
   if (const Node* value = section.get("timeout"))
     clients.timeout_s = read_duration(*value, section.path("timeout"), Lowest::above_zero);
   if (const Node* value = section.get("retries"))
-    clients.retries = read_int(*value, section.path("retries"), 0);
+    clients.retries = read_int(*value, section.path("retries"), 0, 255);  // a user counts them in a byte
   if (const Node* value = section.get("retry_backoff"))
     clients.retry_backoff_s = read_duration(*value, section.path("retry_backoff"), Lowest::zero);
+  if (const Node* value = section.get("retry_jitter"))
+    clients.retry_jitter = read_choice(*value, section.path("retry_jitter"), kRetryJitterNames);
   if (const Node* value = section.get("on_forced_logout"))
     clients.on_forced_logout = read_choice(*value, section.path("on_forced_logout"), kOnForcedLogoutNames);
-  if (const Node* value = section.get("requests"))
+  if (const Node* value = section.get("requests")) {
     clients.requests = read_request_kinds(*value, section.path("requests"), context);
+    draft.requests = origin_of(*value, section.path("requests"));
+  }
 }
 
 }  // namespace statesim::loading

@@ -9,7 +9,8 @@ const std::vector<std::pair<std::string, SectionReader>>& design_sections() {
     {"platform", apply_platform},           {"network", apply_network}, {"clients", apply_clients},
     {"load_balancer", apply_load_balancer}, {"servers", apply_servers}, {"sessions", apply_sessions},
     {"autoscale", apply_autoscale},         {"events", apply_events},
-    {"realtime", apply_realtime},           {"games", apply_games}};
+    {"realtime", apply_realtime},           {"games", apply_games},
+    {"uploads", apply_uploads},             {"effects", apply_effects}};
   return sections;
 }
 

@@ -29,7 +29,7 @@ void apply_load_balancer(const Node& node, const std::string& path, DesignDraft&
 
 void apply_servers(const Node& node, const std::string& path, DesignDraft& draft, const LoadContext&) {
   const Section section(node, path,
-                        {"count", "max", "cores", "speed", "workers", "queue_limit", "startup_time"});
+                        {"count", "max", "cores", "speed", "workers", "queue_limit", "startup_time", "drop_expired"});
   ServerSpec& servers = draft.design.servers;
   if (const Node* value = section.get("count")) {
     servers.count = read_int(*value, section.path("count"), 1);
@@ -53,6 +53,8 @@ void apply_servers(const Node& node, const std::string& path, DesignDraft& draft
         read_integer(*value, section.path("queue_limit"), 0, std::numeric_limits<std::int64_t>::max());
   if (const Node* value = section.get("startup_time"))
     servers.startup_time_s = read_duration(*value, section.path("startup_time"), Lowest::zero);
+  if (const Node* value = section.get("drop_expired"))
+    servers.drop_expired = read_bool(*value, section.path("drop_expired"));
 }
 
 void apply_autoscale(const Node& node, const std::string& path, DesignDraft& draft, const LoadContext&) {
