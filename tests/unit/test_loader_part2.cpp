@@ -167,7 +167,7 @@ TEST_CASE("part 2 sections: every key is checked with its position") {
 
   // A traffic event changes the clients section's workload: a design without one has none.
   CHECK(contains(error(kGames + "events:\n  - {at: 1m, traffic: {arrival_rate: 2/s}}\n"),
-                 "events[0].traffic: a traffic event changes the workload of the clients section"));
+                 "events[0].traffic: a traffic event changes the web visitors' workload (the clients section)"));
 }
 
 TEST_CASE("designs override part 2 keys, and may add a section the base file lacks") {
