@@ -237,6 +237,18 @@ def numeric_replications(frame):
     return kept
 
 
+def count_axis(ax, values):
+    """A y axis of counts from 0: whole-number ticks, and 0..1 when every count is 0 (matplotlib
+    would otherwise spread fractional ticks over a tiny range)."""
+    values = np.asarray(values, dtype=float)
+    top = np.nanmax(values) if np.isfinite(values).any() else 0.0
+    if top <= 0:
+        ax.set_ylim(0, 1)
+    else:
+        ax.set_ylim(bottom=0)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+
+
 def save(fig, path):
     fig.savefig(path, dpi=DPI)
     plt.close(fig)
@@ -410,8 +422,7 @@ def plot_timeline(run, design, replication, out_path):
     sessions_ax.plot(end, ts["active_sessions"], color=colour, linewidth=1.6, label="active sessions")
     sessions_ax.fill_between(end, ts["active_sessions"], color=colour, alpha=0.15, linewidth=0)
     sessions_ax.set_ylabel("active sessions\n(end of bucket)")
-    sessions_ax.set_ylim(bottom=0)
-    sessions_ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    count_axis(sessions_ax, ts["active_sessions"])
     sessions_ax.set_title("(a) users logged in", loc="left", fontsize=10)
 
     disruption_ax.stairs(ts["failed"].to_numpy(dtype=float), edges, baseline=0, fill=True,
@@ -421,8 +432,8 @@ def plot_timeline(run, design, replication, out_path):
     disruption_ax.stairs(ts["forced_logouts"].to_numpy(dtype=float), edges, baseline=None,
                          color="#6a3d9a", linewidth=1.8, label="forced logouts")
     disruption_ax.set_ylabel(f"count per {bucket_text}")
-    disruption_ax.set_ylim(bottom=0)
-    disruption_ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    count_axis(disruption_ax, np.concatenate([ts["failed"].to_numpy(dtype=float),
+                                              ts["forced_logouts"].to_numpy(dtype=float)]))
     disruption_ax.set_title(f"(b) disruptions per {bucket_text} bucket", loc="left", fontsize=10)
     outside_legend(disruption_ax)
 
@@ -532,8 +543,7 @@ def plot_timeline_all(run, replication, out_path):
         disrupted = (rows["forced_logouts"] + rows["failed"]).to_numpy(dtype=float)
         ax.stairs(disrupted, edges, baseline=None, color=run.colours[design], linewidth=width, label=design)
     ax.set_xlim(0, run.duration_s / unit_s)
-    ax.set_ylim(bottom=0)
-    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    count_axis(ax, (ts["forced_logouts"] + ts["failed"]).to_numpy(dtype=float))
     ax.grid(True, axis="y", color="0.9")
     ax.set_xlabel(f"simulated time ({unit_name})")
     ax.set_ylabel(f"forced logouts + failed requests\nper {bucket_text}")

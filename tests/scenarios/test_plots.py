@@ -347,6 +347,15 @@ def check_chart_helpers(results, plot):
                   and not plot.is_count_field(frame, "cpu_utilization"),
                   "whole-number fields (all zero included) get integer ticks, utilisations do not")
 
+    fig, ax = plot.plt.subplots()
+    ax.plot([0, 1, 2], [0, 0, 0])
+    plot.count_axis(ax, [0, 0, 0])
+    fig.canvas.draw()
+    ticks = [tick for tick in ax.get_yticks() if ax.get_ylim()[0] <= tick <= ax.get_ylim()[1]]
+    results.check(ax.get_ylim() == (0.0, 1.0) and all(float(tick).is_integer() for tick in ticks),
+                  "an all-zero count panel has whole-number ticks from 0 to 1", str(ticks))
+    plot.plt.close(fig)
+
     axis = plot.SweepAxis.of(["10s", "1m", "30s"])
     results.check(axis is not None and axis.unit == "s" and [axis.number(v) for v in ["10s", "1m"]] == [10.0, 60.0],
                   "a sweep of durations gets a numeric axis in seconds")
