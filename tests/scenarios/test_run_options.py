@@ -1,6 +1,7 @@
 """`statesim run` options a student meets first: `--design NAME` checks the `expect:` lines about
 that design and lists the ones it skips; `--plot` without `--out` is refused (it had nothing to
-draw into); an expectation on a fraction field may be written in percent, as the table shows it.
+draw into); an expectation on a fraction field may be written in percent, as the table shows it; a deploy
+without `drain` says its default.
 Each run is the two-minute SMALL_SWEEP scenario (about a second)."""
 import os
 import re
@@ -45,5 +46,15 @@ checks.check("--plot draws the charts of the --out folder" in result.stderr and 
              "--plot without --out: says to give --out")
 checks.check(result.stdout == "" and not os.path.exists(os.path.join(folder, "plots")),
              "--plot without --out: nothing runs, nothing is drawn")
+
+# A deploy without drain: the default (0s) is said, with the file position; with drain, nothing.
+for drain, expect_warning in (("", True), (", drain: 0s", False)):
+    deploy = os.path.join(folder, "deploy.yaml")
+    with open(deploy, "w") as f:
+        f.write("version: 1\nname: deploy\nduration: 5m\nevents:\n  - {at: 1m, deploy: {batch: 1%s}}\n" % drain)
+    result = run(["check", deploy])
+    warned = "deploy.yaml:5:22: events[0].deploy: no drain given, so drain: 0s" in result.stderr
+    checks.check(result.returncode == 0 and warned == expect_warning,
+                 f"deploy{drain or ' without drain'}: {'a warning says drain 0s' if expect_warning else 'no warning'}")
 
 checks.finish()
