@@ -66,8 +66,8 @@ bool is_point_row(const std::vector<std::string>& fields, std::size_t columns, s
 // Adds a point file's row to the result: a replication's to sweep.csv (without the interval
 // columns), a mean row to sweep_means.csv (with the number of replications in place of
 // "mean") and to the closing table.
-void add_row(PointResult& result, std::vector<std::string> fields, std::size_t field_count, std::size_t prefix,
-             int replications) {
+void add_row(PointResult& result, std::vector<std::string> fields, std::size_t field_count,
+             std::size_t prefix, int replications) {
   result.file_rows += csv_line(fields);
   const std::size_t replication = prefix + 1;
   if (fields[replication] != "mean") {
@@ -180,7 +180,8 @@ PointResult run_point(const PlanFolder& folder, const std::vector<std::string>& 
   std::error_code error;
   std::filesystem::remove(key, error);
   if (error) throw std::runtime_error(fmt::format("cannot replace {}: {}", key, error.message()));
-  write_file_atomically(folder.point_csv(point.number), csv_line(sweep_header(keys, point)) + result.file_rows);
+  write_file_atomically(folder.point_csv(point.number),
+                        csv_line(sweep_header(keys, point)) + result.file_rows);
   write_file_atomically(key, point.resolved);
   return result;
 }

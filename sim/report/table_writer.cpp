@@ -195,8 +195,8 @@ void print_summary_table(std::ostream& out, const std::vector<RunResult>& runs,
       values[d].widen(row_cells[d].value);
       halves[d].widen(row_cells[d].half_width);
     }
-    std::size_t cell_width = values[d].width() + (halves[d].width() > 0 ? display_width(separator) + halves[d].width() : 0);
-    column_widths[d] = std::max(cell_width, display_width(designs[d].name));
+    const std::size_t half_width = halves[d].width() > 0 ? display_width(separator) + halves[d].width() : 0;
+    column_widths[d] = std::max(values[d].width() + half_width, display_width(designs[d].name));
   }
 
   if (with_intervals) out << fmt::format("mean {} 95% confidence half width\n", kPlusMinus);
@@ -341,7 +341,8 @@ void print_expectations(std::ostream& out, const std::vector<ExpectationResult>&
   out << "\nExpectations:\n";
   for (const ExpectationResult& e : expectations) {
     std::string verdict = e.passed ? style.green("PASS") : style.red(style.bold("FAIL"));
-    out << fmt::format("  {}  {}  (actual {})\n", verdict, terminal_text(e.text, false), format_actual(e.actual, e.percent));
+    out << fmt::format("  {}  {}  (actual {})\n", verdict, terminal_text(e.text, false),
+                       format_actual(e.actual, e.percent));
   }
 }
 

@@ -42,7 +42,8 @@ TEST_CASE("an expectation naming an unknown design or field on either side is re
 }
 
 TEST_CASE("an expectation may compare a fraction field with a percentage") {
-  const std::vector<Expectation> parsed = parse_expectations(with_expectations("  - \"a.cpu_utilization < 60%\"\n"));
+  const std::vector<Expectation> parsed =
+      parse_expectations(with_expectations("  - \"a.cpu_utilization < 60%\"\n"));
   REQUIRE(parsed.size() == 1);
   CHECK(parsed[0].percent);
   CHECK(parsed[0].value == doctest::Approx(0.6));

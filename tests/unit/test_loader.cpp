@@ -744,7 +744,8 @@ TEST_CASE("resolved YAML of a default scenario is byte-stable") {
 }
 
 TEST_CASE("report.fields: summary fields named once, kept in order and written back") {
-  const Scenario scenario = load(std::string(kHeader) + "report: {fields: [revoked_accepted, sessions_lost]}\n");
+  const Scenario scenario =
+      load(std::string(kHeader) + "report: {fields: [revoked_accepted, sessions_lost]}\n");
   CHECK(scenario.report_fields == std::vector<std::string>{"revoked_accepted", "sessions_lost"});
   const std::string resolved = resolved_yaml(scenario);
   CHECK(contains(resolved, "report:\n  fields: [revoked_accepted, sessions_lost]\n"));
@@ -762,6 +763,7 @@ TEST_CASE("report.fields: summary fields named once, kept in order and written b
 
 TEST_CASE("a distribution split by a flow map's comma is told to be quoted") {
   CHECK_THROWS_WITH_AS(
-      load(std::string(kHeader) + "sessions:\n  store: database\n  database: {query_time: normal(50ms, 15ms)}\n"),
+      load(std::string(kHeader) +
+           "sessions:\n  store: database\n  database: {query_time: normal(50ms, 15ms)}\n"),
       doctest::Contains("quote it, query_time: \"normal(50ms, 15ms)\""), ScenarioError);
 }

@@ -475,8 +475,8 @@ TEST_CASE("table: several replications") {
   std::string text = out.str();
   INFO(text);
   CHECK(text.find("3 replications") != std::string::npos);
-  const std::string lost_row = text.substr(text.find("sessions lost"), text.find('\n', text.find("sessions lost")) -
-                                                                         text.find("sessions lost"));
+  const std::size_t lost_at = text.find("sessions lost");
+  const std::string lost_row = text.substr(lost_at, text.find('\n', lost_at) - lost_at);
   CHECK(lost_row.find(" 12   \u00b1 5 ") != std::string::npos);  // a's sessions lost: 12 ± 4.97
   CHECK(text.find("Significant differences (95%, paired by replication):") != std::string::npos);
   CHECK(text.find("sessions_lost: a > b (by 11 \u00b1 2)") != std::string::npos);
