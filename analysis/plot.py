@@ -6,9 +6,11 @@ Usage: plot.py DIR [--outdir PNGDIR] [--replication N]
 A run folder (`statesim run FILE --out DIR`, holds summary.csv) gives
   timeline-<design>.png  four stacked panels over time, events as dashed lines
   timeline-all.png       forced logouts + failed requests of every design on one axis
-  compare.png            one bar per design for the main fields, 95% CI whiskers
+  compare.png            one bar per design for the fields that differ between the designs
+                         (or the scenario's report.fields), 95% CI whiskers
 A sweep folder (`statesim sweep ... --out DIR`, holds sweep.csv) gives
-  sweep-<field>.png      a main field against the first varied parameter
+  sweep-<field>.png      a main field against the first varied parameter (sweep_means.csv
+                         gives the means and intervals)
 
 Run with Debian's interpreter (/usr/bin/python3): it has matplotlib and pandas.
 See analysis/README.md for how to read each chart.
@@ -33,6 +35,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # the chart modules be
 from realtime_charts import plot_part2 as draw_realtime_charts  # noqa: E402  (connections, matches)
 from upload_charts import draw_part2_charts as draw_upload_charts  # noqa: E402  (uploads.png, effects.png)
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from contract import (EVENTS_COLUMNS, FIRST_FIELDS, IDENTITY_COLUMNS, MAIN_FIELDS, NOT_COMPARED,  # noqa: E402
+                      SUMMARY_CI_COLUMNS, SUMMARY_REQUIRED, SWEEP_MEANS_REQUIRED, SWEEP_REQUIRED,
+                      TIMESERIES_REQUIRED, field_title, is_percent)
+
+try:
+    import yaml  # noqa: E402  (python3-yaml: the resolved scenario's designs)
+except ImportError:  # pragma: no cover - Debian's python3-yaml is in the setup list
+    yaml = None
+
 DPI = 110
 FIGURE_WIDTH_IN = 10.0
 # Figure sizes are fixed (no bbox_inches="tight") so every PNG has a predictable pixel size.
@@ -41,31 +53,20 @@ TIMELINE_ALL_SIZE_IN = (FIGURE_WIDTH_IN, 6.0)
 COMPARE_SIZE_IN = (FIGURE_WIDTH_IN, 7.5)
 SWEEP_SIZE_IN = (FIGURE_WIDTH_IN, 6.0)
 
-# The fields compared across designs and sweep points: (column, chart title, y-axis unit).
-MAIN_FIELDS = [
-    ("sessions_lost", "sessions lost", "sessions"),
-    ("forced_logouts", "forced logouts (401 to a logged-in user)", "forced logouts"),
-    ("users_affected", "users affected", "users"),
-    ("failed", "failed requests", "requests"),
-    ("latency_p99_ms", "p99 latency of successful requests", "ms"),
-    ("throughput_rps", "throughput (successful requests)", "requests / s"),
-]
+TIMELINE_AUTOSCALE_SIZE_IN = (FIGURE_WIDTH_IN, 13.5)
+COMPARE_WIDTH_IN = FIGURE_WIDTH_IN
+COMPARE_COLUMNS = 3
+COMPARE_MAX_PANELS = 9
+# A field "differs" between designs when its largest and smallest design means are more than
+# this fraction of the larger apart (0 against anything else always differs).
+DIFFERENCE_FRACTION = 0.05
+IN_ROTATION_COLOUR = "#1a9641"
 
-SUMMARY_COLUMNS = [
-    "design", "replication", "seed", "sessions_started", "sessions_ended", "sessions_lost",
-    "sessions_active", "forced_logouts", "users_affected", "requests", "ok", "failed", "forced",
-    "failed_reset", "failed_server_down", "failed_overload", "failed_store_down",
-    "failed_timeout", "failed_no_server", "latency_mean_ms", "latency_p50_ms", "latency_p95_ms",
-    "latency_p99_ms", "latency_max_ms", "throughput_rps", "cpu_utilization", "store_ops",
-    "revoked_accepted", "in_flight",
-]
-SUMMARY_CI_COLUMNS = ["design", "field", "replications", "mean", "ci95_low", "ci95_high", "half_width"]
-TIMESERIES_COLUMNS = [
-    "design", "replication", "time_s", "active_sessions", "logins", "forced_logouts",
-    "sessions_lost", "requests", "ok", "failed", "latency_p50_ms", "latency_p99_ms",
-    "servers_up", "servers_in_rotation", "cpu_utilization",
-]
-EVENTS_COLUMNS = ["design", "replication", "time_s", "event", "target", "detail"]
+
+def compare_size_in(rows):
+    """4.5 in high for one row of panels, 7.5 for two, 10.5 for three."""
+    return (COMPARE_WIDTH_IN, 1.5 + 3.0 * rows)
+
 
 # Two-sided 95% Student t quantiles (0.975) for n-1 = 1..30 degrees of freedom; 1.96 beyond.
 T_QUANTILE_975 = {
@@ -119,6 +120,47 @@ def parse_duration_s(text):
     return sum(float(number) * DURATION_UNIT_S[unit] for number, unit in parts)
 
 
+def file_order(values):
+    """The distinct values in order of first appearance (the scenario's design order)."""
+    return list(dict.fromkeys(values))
+
+
+def resolved_scenario(folder):
+    """The folder's scenario.yaml as data, or {} when it is absent or unreadable."""
+    path = Path(folder) / "scenario.yaml"
+    if yaml is None or not path.is_file():
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8", errors="replace"))
+    except yaml.YAMLError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def report_fields(scenario):
+    """report.fields of a resolved scenario: the fields the compare chart must show ([] = choose)."""
+    report = scenario.get("report")
+    fields = report.get("fields") if isinstance(report, dict) else None
+    return [str(field) for field in fields] if isinstance(fields, list) else []
+
+
+def autoscale_targets(scenario):
+    """design -> the autoscaler's CPU target (a fraction), for the designs that have one."""
+    targets = {}
+    for design in scenario.get("designs") or []:
+        if not isinstance(design, dict):
+            continue
+        autoscale = design.get("autoscale")
+        if isinstance(autoscale, dict) and "target" in autoscale:
+            try:
+                target = str(autoscale["target"]).strip()
+                targets[str(design.get("name"))] = (float(target[:-1]) / 100 if target.endswith("%")
+                                                    else float(target))
+            except ValueError:
+                continue
+    return targets
+
+
 def scenario_value(folder, key):
     """A top-level scalar of the folder's scenario.yaml (no YAML library: a line `key: value`)."""
     path = Path(folder) / "scenario.yaml"
@@ -161,8 +203,8 @@ def stagger_levels(intervals, max_levels=EVENT_LABEL_LEVELS_MAX):
 
 
 def design_colours(designs):
-    """One fixed colour per design, assigned in sorted design order (same in every chart)."""
-    ordered = sorted(set(designs))
+    """One fixed colour per design, assigned in file order (same in every chart)."""
+    ordered = list(dict.fromkeys(designs))
     palette = plt.get_cmap("tab10" if len(ordered) <= 10 else "tab20")
     return {design: palette(index % palette.N) for index, design in enumerate(ordered)}
 
@@ -196,6 +238,18 @@ def numeric_replications(frame):
     kept = frame[replication.notna()].copy()
     kept["replication"] = replication[replication.notna()].astype(int)
     return kept
+
+
+def count_axis(ax, values):
+    """A y axis of counts from 0: whole-number ticks, and 0..1 when every count is 0 (matplotlib
+    would otherwise spread fractional ticks over a tiny range)."""
+    values = np.asarray(values, dtype=float)
+    top = np.nanmax(values) if np.isfinite(values).any() else 0.0
+    if top <= 0:
+        ax.set_ylim(0, 1)
+    else:
+        ax.set_ylim(bottom=0)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
 
 
 def save(fig, path):
@@ -280,17 +334,20 @@ class RunFolder:
     def __init__(self, folder):
         self.folder = Path(folder)
         self.summary = numeric_replications(
-            read_csv(self.folder / "summary.csv", SUMMARY_COLUMNS, dtype={"design": str, "replication": str}))
+            read_csv(self.folder / "summary.csv", SUMMARY_REQUIRED, dtype={"design": str, "replication": str}))
         if self.summary.empty:
             raise PlotError(f"{self.folder / 'summary.csv'}: no rows")
-        self.designs = sorted(self.summary["design"].unique())
+        self.designs = file_order(self.summary["design"])
         self.colours = design_colours(self.designs)
+        scenario = resolved_scenario(self.folder)
+        self.report_fields = report_fields(scenario)
+        self.autoscale_targets = autoscale_targets(scenario)
         self.name = scenario_value(self.folder, "name") or self.folder.name
         ci_path = self.folder / "summary_ci.csv"
         self.summary_ci = (read_csv(ci_path, SUMMARY_CI_COLUMNS, dtype={"design": str, "field": str})
                            if ci_path.is_file() else None)
         ts_path = self.folder / "timeseries.csv"
-        self.timeseries = (numeric_replications(read_csv(ts_path, TIMESERIES_COLUMNS,
+        self.timeseries = (numeric_replications(read_csv(ts_path, TIMESERIES_REQUIRED,
                                                          dtype={"design": str, "replication": str}))
                            if ts_path.is_file() else None)
         events_path = self.folder / "events.csv"
@@ -351,20 +408,24 @@ def plot_timeline(run, design, replication, out_path):
     middle = (start + end) / 2
     bucket_text = format_bucket(run.bucket_s)
 
-    fig = plt.figure(figsize=TIMELINE_SIZE_IN)
-    grid = fig.add_gridspec(5, 1, height_ratios=[0.2, 1, 1, 1, 1])
+    target = run.autoscale_targets.get(design)
+    with_cpu = target is not None
+    fig = plt.figure(figsize=TIMELINE_AUTOSCALE_SIZE_IN if with_cpu else TIMELINE_SIZE_IN)
+    grid = fig.add_gridspec(6 if with_cpu else 5, 1, height_ratios=[0.2] + [1] * (5 if with_cpu else 4))
     strip = fig.add_subplot(grid[0])
     sessions_ax = fig.add_subplot(grid[1], sharex=strip)
     disruption_ax = fig.add_subplot(grid[2], sharex=strip)
     latency_ax = fig.add_subplot(grid[3], sharex=strip)
     servers_ax = fig.add_subplot(grid[4], sharex=strip)
     panels = [sessions_ax, disruption_ax, latency_ax, servers_ax]
+    if with_cpu:
+        panels.append(fig.add_subplot(grid[5], sharex=strip))
 
     colour = run.colours[design]
     sessions_ax.plot(end, ts["active_sessions"], color=colour, linewidth=1.6, label="active sessions")
     sessions_ax.fill_between(end, ts["active_sessions"], color=colour, alpha=0.15, linewidth=0)
     sessions_ax.set_ylabel("active sessions\n(end of bucket)")
-    sessions_ax.set_ylim(bottom=0)
+    count_axis(sessions_ax, ts["active_sessions"])
     sessions_ax.set_title("(a) users logged in", loc="left", fontsize=10)
 
     disruption_ax.stairs(ts["failed"].to_numpy(dtype=float), edges, baseline=0, fill=True,
@@ -374,8 +435,8 @@ def plot_timeline(run, design, replication, out_path):
     disruption_ax.stairs(ts["forced_logouts"].to_numpy(dtype=float), edges, baseline=None,
                          color="#6a3d9a", linewidth=1.8, label="forced logouts")
     disruption_ax.set_ylabel(f"count per {bucket_text}")
-    disruption_ax.set_ylim(bottom=0)
-    disruption_ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    count_axis(disruption_ax, np.concatenate([ts["failed"].to_numpy(dtype=float),
+                                              ts["forced_logouts"].to_numpy(dtype=float)]))
     disruption_ax.set_title(f"(b) disruptions per {bucket_text} bucket", loc="left", fontsize=10)
     outside_legend(disruption_ax)
 
@@ -407,8 +468,10 @@ def plot_timeline(run, design, replication, out_path):
     servers_ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     servers_ax.set_ylabel("servers")
     servers_ax.set_title("(d) app servers (value at the end of each bucket)", loc="left", fontsize=10)
-    servers_ax.set_xlabel(f"simulated time ({unit_name})")
     outside_legend(servers_ax)
+    if with_cpu:
+        draw_cpu_against_target(panels[-1], ts, edges, target)
+    panels[-1].set_xlabel(f"simulated time ({unit_name})")
 
     for ax in panels:
         ax.grid(True, axis="y", color="0.9")
@@ -418,6 +481,7 @@ def plot_timeline(run, design, replication, out_path):
 
     events = [(row["time_s"] / unit_s, event_label(row), EVENT_LINE_COLOUR)
               for _, row in run.events_of(design, replication).iterrows()]
+    events += [(x, label, IN_ROTATION_COLOUR) for x, label in rotation_entries(ts, unit_s)]
     seed = run.summary[(run.summary["design"] == design) & (run.summary["replication"] == replication)]["seed"]
     seed_text = f", seed {seed.iloc[0]}" if len(seed) else ""
     fig.suptitle(f"{run.name}: design {design} (replication {replication}{seed_text})",
@@ -425,6 +489,33 @@ def plot_timeline(run, design, replication, out_path):
     draw_event_strip(fig, grid, strip, panels, events)
     fig.tight_layout()
     save(fig, out_path)
+
+
+def rotation_entries(ts, unit_s):
+    """(x, label) at the start of each bucket at whose end more servers are in rotation than
+    at the end of the one before: a server back from a restart or deploy, or a new one, has
+    passed its health checks within that bucket."""
+    in_rotation = ts["servers_in_rotation"].to_numpy(dtype=float)
+    start = ts["time_s"].to_numpy(dtype=float) / unit_s
+    entries = []
+    for index in range(1, len(in_rotation)):
+        gained = in_rotation[index] - in_rotation[index - 1]
+        if np.isfinite(gained) and gained > 0:
+            entries.append((start[index], f"+{int(gained)} in rotation"))
+    return entries
+
+
+def draw_cpu_against_target(ax, ts, edges, target):
+    """(e) CPU utilisation per bucket against the autoscaler's target: above it the autoscaler
+    adds servers (after its interval and cooldown), well below it removes some."""
+    cpu = ts["cpu_utilization"].to_numpy(dtype=float) * 100
+    ax.stairs(cpu, edges, baseline=None, color="#d95f02", linewidth=1.6, label="CPU of servers\nin service")
+    ax.axhline(target * 100, color="0.2", linestyle=":", linewidth=1.4, label=f"autoscaler target\n{target * 100:g}%")
+    top = np.nanmax(cpu) if np.isfinite(cpu).any() else 0.0
+    ax.set_ylim(0, max(top, target * 100) * 1.15 + 1)
+    ax.set_ylabel("CPU (%)")
+    ax.set_title("(e) CPU utilisation per bucket against the autoscaler's target", loc="left", fontsize=10)
+    outside_legend(ax)
 
 
 def format_bucket(bucket_s):
@@ -455,8 +546,7 @@ def plot_timeline_all(run, replication, out_path):
         disrupted = (rows["forced_logouts"] + rows["failed"]).to_numpy(dtype=float)
         ax.stairs(disrupted, edges, baseline=None, color=run.colours[design], linewidth=width, label=design)
     ax.set_xlim(0, run.duration_s / unit_s)
-    ax.set_ylim(bottom=0)
-    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    count_axis(ax, (ts["forced_logouts"] + ts["failed"]).to_numpy(dtype=float))
     ax.grid(True, axis="y", color="0.9")
     ax.set_xlabel(f"simulated time ({unit_name})")
     ax.set_ylabel(f"forced logouts + failed requests\nper {bucket_text}")
@@ -481,11 +571,12 @@ def plot_timeline_all(run, replication, out_path):
 
 
 def compare_statistics(run, field):
-    """design -> (mean, ci95_low, ci95_high, replications) of `field`."""
+    """design -> (mean, ci95_low, ci95_high, replications) of `field`: summary_ci.csv's interval
+    when the design has several replications, else computed from summary.csv."""
     statistics = {}
     for design in run.designs:
-        values = run.summary[run.summary["design"] == design][field].to_numpy(dtype=float)
-        statistics[design] = mean_ci95(values)
+        values = pd.to_numeric(run.summary[run.summary["design"] == design][field], errors="coerce")
+        statistics[design] = mean_ci95(values.to_numpy(dtype=float))
         if run.summary_ci is None:
             continue
         row = run.summary_ci[(run.summary_ci["design"] == design) & (run.summary_ci["field"] == field)]
@@ -496,16 +587,64 @@ def compare_statistics(run, field):
     return statistics
 
 
+def is_count_field(frame, field):
+    """Whether every value of the column is a whole number (counts get whole-number ticks)."""
+    values = pd.to_numeric(frame[field], errors="coerce").to_numpy(dtype=float)
+    values = values[np.isfinite(values)]
+    return not is_percent(field) and bool(np.all(np.equal(np.mod(values, 1), 0)))
+
+
+def differs(statistics):
+    """Whether the design means of a field differ by more than DIFFERENCE_FRACTION."""
+    means = [value[0] for value in statistics.values() if np.isfinite(value[0])]
+    if len(means) < 2:
+        return False
+    high, low = max(means), min(means)
+    return high - low > DIFFERENCE_FRACTION * max(abs(high), abs(low))
+
+
+def compare_fields(run):
+    """(fields, note): the scenario's report.fields; else the summary fields whose design means
+    differ (the main fields first, then the rest in the file's order, at most
+    COMPARE_MAX_PANELS); else, when nothing differs, the main fields."""
+    columns = [column for column in run.summary.columns
+               if column not in IDENTITY_COLUMNS and column not in NOT_COMPARED]
+    if run.report_fields:
+        missing = [field for field in run.report_fields if field not in columns]
+        if missing:
+            print(f"note: report.fields names {', '.join(missing)}, not in summary.csv: not drawn", file=sys.stderr)
+        return [field for field in run.report_fields if field in columns], "the fields the scenario's report names"
+    main = [field for field, _, _ in MAIN_FIELDS]
+    ordered = ([field for field in FIRST_FIELDS if field in columns] +
+               [field for field in columns if field not in FIRST_FIELDS])
+    different = [field for field in ordered if differs(compare_statistics(run, field))]
+    if not different:
+        return [field for field in main if field in columns], "no field differs between the designs: the main fields"
+    note = "the fields that differ between the designs"
+    if len(different) > COMPARE_MAX_PANELS:
+        note += f" ({len(different) - COMPARE_MAX_PANELS} more in summary.csv)"
+    return different[:COMPARE_MAX_PANELS], note
+
+
 def plot_compare(run, out_path):
-    fig, axes = plt.subplots(2, 3, figsize=COMPARE_SIZE_IN)
+    fields, chosen = compare_fields(run)
+    if not fields:
+        raise PlotError(f"{run.folder / 'summary.csv'}: none of the fields to compare is in the file")
+    columns = min(COMPARE_COLUMNS, len(fields))
+    rows = math.ceil(len(fields) / columns)
+    fig, axes = plt.subplots(rows, columns, figsize=compare_size_in(rows), squeeze=False)
     replications = run.summary.groupby("design")["replication"].nunique()
     positions = np.arange(len(run.designs))
-    for ax, (field, title, unit) in zip(axes.flat, MAIN_FIELDS):
+    for ax in axes.flat[len(fields):]:
+        ax.set_visible(False)
+    for ax, field in zip(axes.flat, fields):
+        title, unit = field_title(field)
+        scale = 100.0 if is_percent(field) else 1.0
         statistics = compare_statistics(run, field)
-        means = np.array([statistics[design][0] for design in run.designs])
+        means = np.array([statistics[design][0] for design in run.designs]) * scale
         # Every compared field is >= 0: a t interval reaching below zero is clipped there.
-        lows = np.fmax(np.array([statistics[design][1] for design in run.designs]), 0.0)
-        highs = np.array([statistics[design][2] for design in run.designs])
+        lows = np.fmax(np.array([statistics[design][1] for design in run.designs]) * scale, 0.0)
+        highs = np.array([statistics[design][2] for design in run.designs]) * scale
         heights = np.where(np.isfinite(means), means, 0.0)
         ax.bar(positions, heights, color=[run.colours[design] for design in run.designs],
                edgecolor="0.2", linewidth=0.6, width=0.7)
@@ -521,6 +660,8 @@ def plot_compare(run, out_path):
             ax.text(position, height + top * 0.015, format_value(mean), ha="center", va="bottom",
                     fontsize=8, zorder=4, bbox=dict(facecolor="white", edgecolor="none", alpha=0.85, pad=0.8))
         ax.set_ylim(0.0, top * 1.12)
+        if is_count_field(run.summary, field):
+            ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_title(title, fontsize=10)
         ax.set_ylabel(unit)
         ax.set_xticks(positions)
@@ -535,7 +676,7 @@ def plot_compare(run, out_path):
     else:
         count_text = "/".join(str(count) for count in counts)
         note = f"mean of {count_text} replications per design, whiskers = 95% confidence interval"
-    fig.suptitle(f"{run.name}: designs compared\n{note}", fontsize=12, fontweight="bold")
+    fig.suptitle(f"{run.name}: designs compared on {chosen}\n{note}", fontsize=12, fontweight="bold")
     fig.tight_layout()
     save(fig, out_path)
 
@@ -569,8 +710,7 @@ class SweepFolder:
     def __init__(self, folder):
         self.folder = Path(folder)
         path = self.folder / "sweep.csv"
-        frame = read_csv(path, ["point", "design", "replication"],
-                         dtype={"design": str, "replication": str})
+        frame = read_csv(path, SWEEP_REQUIRED, dtype={"design": str, "replication": str})
         columns = list(frame.columns)
         if columns.index("design") < columns.index("point"):
             raise PlotError(f"{path}: expected the varied keys between 'point' and 'design'")
@@ -582,22 +722,36 @@ class SweepFolder:
         frame["point"] = pd.to_numeric(frame["point"], errors="coerce")
         self.frame = frame
         self.path = path
-        self.designs = sorted(frame["design"].unique())
+        # The means and intervals: sweep_means.csv; a folder of an earlier version kept them in
+        # sweep.csv as rows whose replication is `mean`.
+        means_path = self.folder / "sweep_means.csv"
+        if means_path.is_file():
+            means = read_csv(means_path, SWEEP_MEANS_REQUIRED, dtype={"design": str, "replications": str})
+            for key in self.keys:
+                if key not in means.columns:
+                    raise PlotError(f"{means_path}: missing column {key}")
+                means[key] = means[key].astype(str)
+            self.means = means
+        else:
+            self.means = frame[frame["replication"].str.strip() == "mean"]
+        self.designs = file_order(frame["design"])
         self.colours = design_colours(self.designs)
         self.name = scenario_value(self.folder, "name") or self.folder.name
 
     def key_values(self, key):
-        """The values of a varied key, numeric (sorted) or categorical (in point order)."""
+        """(values, axis): the values of a varied key, sorted by their number when every one
+        reads as a number, a duration, a rate or a percentage (axis: its SweepAxis), else in
+        point order (axis None: categories)."""
         ordered = self.frame.sort_values("point", kind="stable")[key].drop_duplicates().tolist()
-        numbers = pd.to_numeric(pd.Series(ordered), errors="coerce")
-        if numbers.notna().all():
-            return sorted(ordered, key=float), True
-        return ordered, False
+        axis = SweepAxis.of(ordered)
+        if axis is None:
+            return ordered, None
+        return sorted(ordered, key=axis.number), axis
 
     def statistics(self, field):
         """One row per (keys..., design): mean, ci95_low, ci95_high of `field`."""
         per_replication = self.frame[self.frame["replication"].str.strip() != "mean"]
-        mean_rows = self.frame[self.frame["replication"].str.strip() == "mean"]
+        mean_rows = self.means
         low_column, high_column = f"{field}_ci95_low", f"{field}_ci95_high"
         rows = []
         for group_key, group in self.frame.groupby(self.keys + ["design"], sort=False):
@@ -610,13 +764,66 @@ class SweepFolder:
             values = pd.to_numeric(per_replication[selector][field], errors="coerce").to_numpy(dtype=float)
             mean, low, high, n = mean_ci95(values)
             given = mean_rows[mean_selector]
-            if not given.empty:
+            if not given.empty and field in given.columns:
                 mean = float(pd.to_numeric(given.iloc[0][field], errors="coerce"))
                 if low_column in given.columns and high_column in given.columns:
                     low = float(pd.to_numeric(given.iloc[0][low_column], errors="coerce"))
                     high = float(pd.to_numeric(given.iloc[0][high_column], errors="coerce"))
             rows.append(dict(zip(self.keys + ["design"], group_key), mean=mean, low=low, high=high, n=n))
         return pd.DataFrame(rows)
+
+
+class SweepAxis:
+    """A numeric x axis for a varied key: plain numbers, durations (drawn in ms, s, min or h),
+    rates (per second) or percentages."""
+
+    RATE = re.compile(r"\s*([0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*/\s*(s|m|h)\s*")
+    PERCENT = re.compile(r"\s*([0-9]*\.?[0-9]+)\s*%\s*")
+
+    def __init__(self, to_number, unit, scale=1.0):
+        self.to_number, self.unit, self.scale = to_number, unit, scale
+
+    def number(self, text):
+        """The value in the axis unit."""
+        return self.to_number(text) / self.scale
+
+    @classmethod
+    def of(cls, values):
+        def every(parse):
+            try:
+                numbers = [parse(value) for value in values]
+            except (TypeError, ValueError):
+                return None
+            return numbers if all(number is not None and math.isfinite(number) for number in numbers) else None
+
+        if every(float) is not None:
+            return cls(float, "")
+        seconds = every(lambda text: parse_duration_s(text) if re.search(r"[a-z]", text) else None)
+        if seconds is not None:
+            largest = max(seconds)
+            unit, scale = (("h", 3600.0) if largest >= 7200 else ("min", 60.0) if largest >= 120
+                           else ("s", 1.0) if largest >= 1 else ("ms", 1e-3))
+            return cls(parse_duration_s, unit, scale)
+        if every(cls._rate) is not None:
+            return cls(cls._rate, "per s")
+        if every(cls._percent) is not None:
+            return cls(cls._percent, "%")
+        return None
+
+    @classmethod
+    def _rate(cls, text):
+        match = cls.RATE.fullmatch(text)
+        return float(match.group(1)) / DURATION_UNIT_S[match.group(2)] if match else None
+
+    @classmethod
+    def _percent(cls, text):
+        match = cls.PERCENT.fullmatch(text)
+        return float(match.group(1)) if match else None
+
+
+def readable_key(key):
+    """`load_balancer.health_check.interval` -> `load balancer: health check: interval`."""
+    return ": ".join(part.replace("_", " ") for part in key.split("."))
 
 
 LINE_STYLES = ["-", "--", ":", "-."]
@@ -626,8 +833,9 @@ MARKERS = ["o", "s", "^", "D", "v", "P", "X"]
 def plot_sweep_field(sweep, field, title, unit, out_path):
     x_key = sweep.keys[0]
     other_keys = sweep.keys[1:]
-    x_values, numeric_x = sweep.key_values(x_key)
-    position_of = {value: (float(value) if numeric_x else index) for index, value in enumerate(x_values)}
+    x_values, axis = sweep.key_values(x_key)
+    numeric_x = axis is not None
+    position_of = {value: (axis.number(value) if numeric_x else index) for index, value in enumerate(x_values)}
     if field not in sweep.frame.columns:
         raise PlotError(f"{sweep.path}: missing column {field}")
     statistics = sweep.statistics(field)
@@ -674,9 +882,12 @@ def plot_sweep_field(sweep, field, title, unit, out_path):
         ax.set_xticks(range(len(x_values)))
         ax.set_xticklabels(x_values)
         ax.set_xlim(-0.5, len(x_values) - 0.5)
-    elif all(float(value).is_integer() for value in x_values):
+    elif all(float(position_of[value]).is_integer() for value in x_values):
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel(x_key)
+    if is_count_field(sweep.frame[sweep.frame["replication"].str.strip() != "mean"], field):
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    x_label = readable_key(x_key)
+    ax.set_xlabel(f"{x_label} ({axis.unit})" if numeric_x and axis.unit else x_label)
     ax.set_ylabel(unit)
     ax.set_ylim(bottom=min(0.0, np.nanmin(statistics["low"]) if statistics["low"].notna().any() else 0.0))
     ax.grid(True, color="0.9")
@@ -684,7 +895,7 @@ def plot_sweep_field(sweep, field, title, unit, out_path):
     outside_legend(ax, title="design" if not other_keys else "design, " + ", ".join(other_keys))
     has_any_ci = statistics["low"].notna().any()
     note = "mean over replications; bars = 95% confidence interval" if has_any_ci else "one replication per point"
-    fig.suptitle(f"{sweep.name}: {title} against {x_key}", fontsize=13, fontweight="bold")
+    fig.suptitle(f"{sweep.name}: {title} against {readable_key(x_key)}", fontsize=13, fontweight="bold")
     ax.set_title(note, fontsize=9, color="0.3")
     fig.tight_layout()
     save(fig, out_path)

@@ -25,11 +25,32 @@
 #include "model/expectations.hpp"
 #include "model/run_checks.hpp"
 #include "report/report.hpp"
+#include "scenario/expectation.hpp"
 #include "scenario/loader.hpp"
 #include "scenario/message_text.hpp"
 
 namespace statesim::cli {
 namespace {
+
+// With --design NAME, the `expect:` lines about that design alone are still checked; the others
+// cannot be (they name a design that does not run) and are listed, not dropped silently.
+void keep_expectations_of(Scenario& scenario, const std::string& design, std::ostream& err) {
+  std::vector<ExpectLine> kept;
+  std::vector<std::string> skipped;
+  for (const ExpectLine& line : scenario.expect) {
+    std::string problem;
+    const std::optional<Expectation> expectation = read_expectation(line.text, {design}, problem);
+    if (expectation)
+      kept.push_back(line);
+    else
+      skipped.push_back(line.text);
+  }
+  scenario.expect = kept;
+  if (skipped.empty()) return;
+  err << fmt::format("note: --design {}: {} expect line(s) name another design and are not checked:\n",
+                     terminal_text(design), skipped.size());
+  for (const std::string& text : skipped) err << "  skipped: " << terminal_text(text) << "\n";
+}
 
 // Applies the command-line overrides to the loaded scenario; throws UsageError on a bad one.
 void apply_overrides(Scenario& scenario, const RunOptions& options) {
@@ -50,7 +71,7 @@ void apply_overrides(Scenario& scenario, const RunOptions& options) {
       throw UsageError(fmt::format("--design: the scenario has no design {} (it has: {})", quote_value(*options.design),
                                    names));
     scenario.designs = kept;
-    scenario.expect.clear();  // expectations name other designs too
+    keep_expectations_of(scenario, *options.design, std::cerr);
   }
 }
 
@@ -92,6 +113,9 @@ std::vector<RunResult> simulate_all(const Scenario& scenario, int jobs, const en
 }
 
 int run_command(const std::string& path, const RunOptions& options) {
+  if (options.plot && !options.out_dir)
+    throw UsageError("--plot draws the charts of the --out folder into DIR/plots: give --out DIR with it "
+                     "(or draw an existing folder's with /usr/bin/python3 analysis/plot.py DIR)");
   Scenario scenario = load(path);
   apply_overrides(scenario, options);
   std::optional<RunOutputFolder> out;

@@ -55,9 +55,8 @@ std::size_t runs_of(const SweepPoint& point) {
 std::string left_behind(const PlanFolder& folder, int finished_here, bool earlier_results) {
   return fmt::format(
       "{} holds this sweep's plan (points/manifest.csv, points/*.yaml, slurm.sbatch, jobs.txt) and the {} "
-      "point(s) "
-      "this run finished; sweep.csv, sweep.yaml and scenario.yaml {}. Run the same command again to "
-      "resume.\n",
+      "point(s) this run finished; sweep.csv, sweep_means.csv, sweep.yaml and scenario.yaml {}. Run the "
+      "same command again to resume.\n",
       folder.dir(), finished_here,
       earlier_results ? "were not touched: they still hold the earlier sweep's results" : "were not written");
 }

@@ -19,7 +19,7 @@
 namespace statesim::cli {
 namespace {
 
-const char* const kResultFiles[] = {"sweep.csv", "sweep.yaml", "scenario.yaml"};
+const char* const kResultFiles[] = {"sweep.csv", "sweep_means.csv", "sweep.yaml", "scenario.yaml"};
 
 // Each file is written whole under a name of its own beside its target, then all are renamed.
 void write_result_set(const PlanFolder& folder,
@@ -143,21 +143,26 @@ int merge_points(const PlanFolder& folder, const SweepPlan& plan, std::map<int, 
 
   check_result_files(folder);
   const std::vector<std::string> header = sweep_header(plan.keys, plan.points.front());
-  std::string sweep_csv = csv_line(header);
+  std::string sweep_csv = csv_line(replications_header(plan.keys, plan.points.front()));
+  std::string means_csv = csv_line(means_header(plan.keys, plan.points.front()));
   std::vector<const PointResult*> in_order;
   for (const SweepPoint& point : plan.points) {
     const PointResult& result = known.at(point.number);
     sweep_csv += result.rows;
+    means_csv += result.means;
     in_order.push_back(&result);
   }
-  write_result_set(
-      folder,
-      {{"sweep.csv", sweep_csv}, {"sweep.yaml", plan.description}, {"scenario.yaml", plan.base_resolved}});
+  write_result_set(folder, {{"sweep.csv", sweep_csv},
+                            {"sweep_means.csv", means_csv},
+                            {"sweep.yaml", plan.description},
+                            {"scenario.yaml", plan.base_resolved}});
 
   out << fmt::format("statesim sweep: {}, {} point(s), {} design(s), {} replication(s) each\n",
                      plan.base.name, plan.points.size(), plan.base.designs.size(), plan.base.replications);
   print_table(out, plan.keys, header, in_order);
-  out << fmt::format("results: {}\n", folder.path("sweep.csv")) << std::flush;
+  out << fmt::format("results: {} (means and intervals: {})\n", folder.path("sweep.csv"),
+                     folder.path("sweep_means.csv"))
+      << std::flush;
   return 0;
 }
 

@@ -73,7 +73,36 @@ std::vector<const SummaryField*> sweep_fields(const Scenario& scenario) {
   return summary_fields_of(groups);
 }
 
+// Adds a point file's row to the result: a replication's to sweep.csv (without the interval
+// columns), a mean row to sweep_means.csv (with the number of replications in place of
+// "mean") and to the closing table.
+void add_row(PointResult& result, std::vector<std::string> fields, std::size_t field_count,
+             std::size_t prefix, int replications) {
+  result.file_rows += csv_line(fields);
+  const std::size_t replication = prefix + 1;
+  if (fields[replication] != "mean") {
+    fields.resize(replication + 1 + field_count);
+    result.rows += csv_line(fields);
+    return;
+  }
+  result.mean_rows.push_back(fields);
+  fields[replication] = std::to_string(replications);
+  result.means += csv_line(fields);
+}
+
 }  // namespace
+
+std::vector<std::string> replications_header(const std::vector<std::string>& keys, const SweepPoint& point) {
+  std::vector<std::string> header = sweep_header(keys, point);
+  header.resize(keys.size() + 3 + sweep_fields(point.scenario).size());
+  return header;
+}
+
+std::vector<std::string> means_header(const std::vector<std::string>& keys, const SweepPoint& point) {
+  std::vector<std::string> header = sweep_header(keys, point);
+  header[keys.size() + 2] = "replications";
+  return header;
+}
 
 std::vector<std::string> sweep_header(const std::vector<std::string>& keys, const SweepPoint& point) {
   std::vector<std::string> header = {"point"};
@@ -91,6 +120,7 @@ std::vector<std::string> sweep_header(const std::vector<std::string>& keys, cons
 
 PointResult point_result(const SweepPoint& point, const std::vector<RunResult>& runs) {
   const std::vector<const SummaryField*> fields = sweep_fields(point.scenario);
+  const std::size_t prefix = point_columns(point).size();
   PointResult result;
   for (const RunResult& run : runs) {
     std::vector<std::string> row = point_columns(point);
@@ -98,7 +128,7 @@ PointResult point_result(const SweepPoint& point, const std::vector<RunResult>& 
     row.push_back(std::to_string(run.summary.replication));
     for (const SummaryField* field : fields) row.push_back(format_field_value(*field, field->value(run.summary)));
     row.resize(row.size() + 2 * fields.size());
-    result.rows += csv_line(row);
+    add_row(result, std::move(row), fields.size(), prefix, point.scenario.replications);
   }
   for (const DesignRuns& design : group_by_design(runs)) {
     std::vector<std::string> row = point_columns(point);
@@ -112,8 +142,7 @@ PointResult point_result(const SweepPoint& point, const std::vector<RunResult>& 
       row.push_back(format_field_statistic(*fields[f], intervals[f].low));
       row.push_back(format_field_statistic(*fields[f], intervals[f].high));
     }
-    result.rows += csv_line(row);
-    result.mean_rows.push_back(std::move(row));
+    add_row(result, std::move(row), fields.size(), prefix, point.scenario.replications);
   }
   return result;
 }
@@ -144,8 +173,8 @@ std::optional<PointResult> finished_point(const PlanFolder& folder, const std::v
         !read_csv_line(std::string_view(*csv).substr(start, end - start), fields) ||
         !is_point_row(fields, header.size(), field_count, prefix, identities[count]))
       return not_its_rows;
-    result.rows += csv_line(fields);  // as the writer writes it, whatever quoting the file used
-    if (identities[count].second == "mean") result.mean_rows.push_back(fields);
+    // As the writer writes it, whatever quoting the file used.
+    add_row(result, fields, field_count, prefix.size(), point.scenario.replications);
     start = end + 1;
   }
   if (count != identities.size()) return not_its_rows;
@@ -161,7 +190,8 @@ PointResult run_point(const PlanFolder& folder, const std::vector<std::string>& 
   std::error_code error;
   std::filesystem::remove(key, error);
   if (error) throw std::runtime_error(fmt::format("cannot replace {}: {}", key, error.message()));
-  write_file_atomically(folder.point_csv(point.number), csv_line(sweep_header(keys, point)) + result.rows);
+  write_file_atomically(folder.point_csv(point.number),
+                        csv_line(sweep_header(keys, point)) + result.file_rows);
   write_file_atomically(key, point.resolved);
   return result;
 }

@@ -15,18 +15,27 @@
 
 namespace statesim::cli {
 
-// A point's results as sweep.csv holds them: its rows as CSV text, and its `mean` rows as
-// fields for the closing table (a sweep of many points keeps the text only).
+// A point's results: its lines of sweep.csv and of sweep_means.csv as CSV text, and its `mean`
+// rows (in the point file's columns, sweep_header) as fields for the closing table.
 struct PointResult {
-  std::string rows;                                 // one line per design and replication, then per design
+  std::string file_rows;                            // the point file's lines (sweep_header)
+  std::string rows;                                 // sweep.csv: one line per design and replication
+  std::string means;                                // sweep_means.csv: one line per design
   std::vector<std::vector<std::string>> mean_rows;  // one per design
 };
 
-// point, the varied keys, design, replication, the summary fields, then a _ci95_low and
-// _ci95_high column for each. The fields are those of the point's FieldGroups (part 1's, and
-// those of the part-2 sections its designs have): every point of a sweep has the same sections,
-// since a --vary sets the same keys in each, so they are those of any point.
+// The columns of a point file (points/point-NNN.csv): point, the varied keys, design,
+// replication, the summary fields, then a _ci95_low and _ci95_high column for each; its
+// `mean` rows carry the means and intervals. The fields are those of the point's FieldGroups
+// (part 1's, and those of the part-2 sections its designs have): every point of a sweep has the
+// same sections, since a --vary sets the same keys in each, so they are those of any point.
 std::vector<std::string> sweep_header(const std::vector<std::string>& keys, const SweepPoint& point);
+
+// sweep.csv: point, the varied keys, design, replication, the summary fields.
+std::vector<std::string> replications_header(const std::vector<std::string>& keys, const SweepPoint& point);
+// sweep_means.csv: point, the varied keys, design, replications, each field's mean, then its
+// _ci95_low and _ci95_high.
+std::vector<std::string> means_header(const std::vector<std::string>& keys, const SweepPoint& point);
 
 // One row per design and replication (interval columns empty), then one `mean` row per design.
 PointResult point_result(const SweepPoint& point, const std::vector<RunResult>& runs);

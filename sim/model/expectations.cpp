@@ -22,6 +22,17 @@ std::string check_field(const std::string& field) {
              : fmt::format("unknown field {} (did you mean {}?)", quote_value(field), quote_value(suggestion));
 }
 
+// Empty when a percentage may be compared with `field` (a fraction, shown in percent).
+std::string check_percent_field(const std::string& field) {
+  const SummaryField* known = find_summary_field(field);
+  if (known != nullptr && std::string_view(known->unit) == "fraction") return "";
+  std::vector<std::string> fractions;
+  for (const SummaryField& candidate : summary_fields())
+    if (std::string_view(candidate.unit) == "fraction") fractions.emplace_back(candidate.name);
+  return fmt::format("{} is not a fraction: a percentage compares with {} only", quote_value(field),
+                     join_names(fractions));
+}
+
 }  // namespace
 
 // The report's field table, less in_flight (bookkeeping of the end of the run, not a result
@@ -46,6 +57,7 @@ std::vector<Expectation> parse_expectations(const Scenario& scenario) {
     if (expectation) {
       problem = check_field(expectation->field);
       if (problem.empty() && !expectation->other_design.empty()) problem = check_field(expectation->other_field);
+      if (problem.empty() && expectation->percent) problem = check_percent_field(expectation->field);
     }
     if (!problem.empty())
       throw ScenarioError(fmt::format("{}:{}:{}: expect[{}]: expected {}, got {} ({})", scenario.source_path,
@@ -74,6 +86,7 @@ std::vector<ExpectationResult> check_expectations(const Scenario& scenario, cons
   for (const Expectation& expectation : parse_expectations(scenario)) {
     ExpectationResult result;
     result.text = expectation.text;
+    result.percent = expectation.percent;
     result.actual = mean_of(expectation.design, expectation.field);
     result.passed = expectation.other_design.empty()
                         ? expectation.holds(result.actual)

@@ -23,6 +23,7 @@ struct ExpectationResult {
   std::string text;  // as written: "sticky-memory.sessions_lost > 100"
   bool passed = false;
   double actual = 0;  // the value compared (NaN when there was none)
+  bool percent = false;  // written as a percentage ("< 60%"): the table shows actual in percent
 };
 
 // Each expectation against the mean of its field over the design's replications.

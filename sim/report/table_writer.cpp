@@ -125,6 +125,30 @@ void print_header(std::ostream& out, const Scenario& scenario, int replications,
                      warmup, scenario.seed, replications, replications == 1 ? "" : "s");
 }
 
+// Numbers of a column aligned on their decimal point: the whole part right-aligned, the
+// fraction (point included) left-aligned; a number without a point ends where the points are.
+class DecimalAlignment {
+ public:
+  void widen(const std::string& text) {
+    const std::size_t point = point_of(text);
+    whole_ = std::max(whole_, display_width(text.substr(0, point)));
+    fraction_ = std::max(fraction_, display_width(text.substr(point)));
+  }
+  std::size_t width() const { return whole_ + fraction_; }
+  std::string aligned(const std::string& text) const {
+    const std::size_t point = point_of(text);
+    return pad_left(text.substr(0, point), whole_) + pad_right(text.substr(point), fraction_);
+  }
+
+ private:
+  static std::size_t point_of(const std::string& text) {
+    const std::size_t point = text.find('.');
+    return point == std::string::npos ? text.size() : point;
+  }
+  std::size_t whole_ = 0;
+  std::size_t fraction_ = 0;
+};
+
 // A table cell: the value, and with several replications the half width printed after "±".
 struct Cell {
   std::string value;
@@ -162,21 +186,21 @@ void print_summary_table(std::ostream& out, const std::vector<RunResult>& runs,
       cells[r].push_back(cell);
     }
   }
-  // Per design: the widths of the value and of the half width, so that the "±" signs line up.
+  // Per design: the value and the half width each aligned on its decimal point, so that the
+  // "±" signs and the digits of equal weight line up down the column.
   const std::string separator = fmt::format(" {} ", kPlusMinus);
   std::size_t label_width = 0;
   for (const SummaryField* row : rows) label_width = std::max(label_width, display_width(row->label));
-  std::vector<std::size_t> value_widths(designs.size(), 0);
-  std::vector<std::size_t> half_widths(designs.size(), 0);
+  std::vector<DecimalAlignment> values(designs.size());
+  std::vector<DecimalAlignment> halves(designs.size());
   std::vector<std::size_t> column_widths(designs.size(), 0);
   for (std::size_t d = 0; d < designs.size(); ++d) {
     for (const auto& row_cells : cells) {
-      value_widths[d] = std::max(value_widths[d], display_width(row_cells[d].value));
-      half_widths[d] = std::max(half_widths[d], display_width(row_cells[d].half_width));
+      values[d].widen(row_cells[d].value);
+      halves[d].widen(row_cells[d].half_width);
     }
-    std::size_t cell_width =
-        value_widths[d] + (half_widths[d] > 0 ? display_width(separator) + half_widths[d] : 0);
-    column_widths[d] = std::max(cell_width, display_width(designs[d].name));
+    const std::size_t half_width = halves[d].width() > 0 ? display_width(separator) + halves[d].width() : 0;
+    column_widths[d] = std::max(values[d].width() + half_width, display_width(designs[d].name));
   }
 
   if (with_intervals) out << fmt::format("mean {} 95% confidence half width\n", kPlusMinus);
@@ -191,10 +215,10 @@ void print_summary_table(std::ostream& out, const std::vector<RunResult>& runs,
     std::string line = pad_right(rows[r]->label, label_width);
     for (std::size_t d = 0; d < designs.size(); ++d) {
       const Cell& cell = cells[r][d];
-      std::string text = pad_left(cell.value, value_widths[d]);
-      if (half_widths[d] > 0) {
-        text += cell.half_width.empty() ? std::string(display_width(separator) + half_widths[d], ' ')
-                                        : separator + pad_right(cell.half_width, half_widths[d]);
+      std::string text = values[d].aligned(cell.value);
+      if (halves[d].width() > 0) {
+        text += cell.half_width.empty() ? std::string(display_width(separator) + halves[d].width(), ' ')
+                                        : separator + halves[d].aligned(cell.half_width);
       }
       text = pad_left(text, column_widths[d]);
       line += kColumnGap + (cell.alarming ? style.red(text) : text);
@@ -305,9 +329,11 @@ void print_warnings(std::ostream& out, const std::vector<DesignRuns>& designs) {
   }
 }
 
-// The compared value as the expectation saw it: "1503", "45.213", "none".
-std::string format_actual(double value) {
+// The compared value as the expectation saw it: "1503", "45.213", "6.8%" (written as a
+// percentage), "none".
+std::string format_actual(double value, bool percent) {
   if (std::isnan(value)) return "none";
+  if (percent) return format_fixed(value * 100, 1) + "%";
   if (std::isfinite(value) && value == std::round(value) && std::fabs(value) < 1e15)
     return fmt::format("{:.0f}", value);
   return format_fixed(value, 3);
@@ -319,7 +345,8 @@ void print_expectations(std::ostream& out, const std::vector<ExpectationResult>&
   out << "\nExpectations:\n";
   for (const ExpectationResult& e : expectations) {
     std::string verdict = e.passed ? style.green("PASS") : style.red(style.bold("FAIL"));
-    out << fmt::format("  {}  {}  (actual {})\n", verdict, terminal_text(e.text, false), format_actual(e.actual));
+    out << fmt::format("  {}  {}  (actual {})\n", verdict, terminal_text(e.text, false),
+                       format_actual(e.actual, e.percent));
   }
 }
 

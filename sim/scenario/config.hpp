@@ -366,6 +366,7 @@ struct Scenario {
   double report_interval_s = 10;
   int replications = 1;
   std::vector<ExpectLine> expect;   // result assertions, "design.field op value"
+  std::vector<std::string> report_fields;  // report.fields: what the compare chart shows
   std::vector<Design> designs;      // at least one
   std::vector<std::string> warnings;  // what the loader noticed that does not stop a run
 };

@@ -77,9 +77,13 @@ std::optional<Expectation> read_expectation(const std::string& text,
   while (!number.empty() && number.back() == ' ') number.pop_back();
   // A number if it reads as one; otherwise another design's field.
   const bool negative = !number.empty() && number[0] == '-';
+  // "60%" on a fraction field, as the table prints it: 0.6 (the field is checked by the report).
+  result.percent = !number.empty() && number.back() == '%';
   bool is_number = true;
   try {
-    result.value = parse_number(negative ? number.substr(1) : number);
+    std::string digits = negative ? number.substr(1) : number;
+    if (result.percent) digits.pop_back();
+    result.value = parse_number(digits) / (result.percent ? 100.0 : 1.0);
     if (negative) result.value = -result.value;
   } catch (const UnitError&) {
     is_number = false;

@@ -16,6 +16,7 @@ struct Expectation {
   double value = 0;          // the number compared with, unless other_design is set
   std::string other_design;  // "a.f < b.g": compare with another design's field
   std::string other_field;
+  bool percent = false;      // the number was written "60%" (value holds 0.6)
   std::string text;          // the line as written
   bool holds(double actual) const;                // against `value`; false when `actual` is NaN
   bool holds(double actual, double other) const;  // against `other`; false when either is NaN

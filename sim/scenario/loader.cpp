@@ -18,6 +18,7 @@
 #include "scenario/design_draft.hpp"
 #include "scenario/expectation.hpp"
 #include "scenario/input_file.hpp"
+#include "scenario/report_section.hpp"
 
 namespace statesim {
 namespace {
@@ -32,7 +33,7 @@ const std::vector<std::string> kTopLevelKeys = {
     "version",         "name",         "description", "seed",      "duration", "warmup",
     "report_interval", "replications", "expect",      "platform",  "network",  "clients",
     "load_balancer",   "servers",      "sessions",    "autoscale", "events",   "designs",
-    "realtime",        "games",        "uploads",     "effects"};
+    "realtime",        "games",        "uploads",     "effects",  "report"};
 
 std::string top_level_only_hint(const std::string& key) {
   const bool top_level = std::find(kTopLevelKeys.begin(), kTopLevelKeys.end(), key) != kTopLevelKeys.end();
@@ -87,6 +88,7 @@ void read_scenario_settings(const Section& top, Scenario& scenario, LoadContext&
   }
   if (const Node* value = top.get("replications"))
     scenario.replications = read_int(*value, "replications", 1, context.limits.max_replications);
+  if (const Node* value = top.get("report")) scenario.report_fields = read_report_fields(*value, "report");
   if (const Node* value = top.get("expect")) {
     if (value->kind != Node::Kind::sequence)
       fail_expected(*value, "expect", fmt::format("a list of {}", kExpectationForm));

@@ -287,6 +287,10 @@ std::string resolved_yaml(const Scenario& scenario) {
     w.line(0, "expect:");
     for (const auto& line : scenario.expect) w.line(2, "- " + yaml_quoted(line.text));
   }
+  std::string fields;
+  for (const auto& field : scenario.report_fields) fields += (fields.empty() ? "" : ", ") + field;
+  w.line(0, "report:");
+  w.line(2, "fields: [" + fields + "]");  // summary field names: [a-z0-9_]+, nothing to quote
   w.line(0, "designs:");
   for (const auto& design : scenario.designs) write_design(w, design);
   return w.text();

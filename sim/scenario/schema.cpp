@@ -30,6 +30,19 @@ std::string describe(const Node& node) {
   fail(node.position, path, message);
 }
 
+std::string split_at_comma_hint(const Node& map) {
+  for (std::size_t i = 0; i + 1 < map.entries.size(); ++i) {
+    const Node& value = map.entries[i].value;
+    const std::string& rest = map.entries[i + 1].key.text;
+    if (value.kind != Node::Kind::scalar || value.text.find('(') == std::string::npos ||
+        value.text.find(')') != std::string::npos || rest.find(')') == std::string::npos)
+      continue;
+    return fmt::format("the comma of {} ended the value in this {{flow map}}: quote it, {}: \"{}, {}\"",
+                       quote_value(value.text + ", " + rest), map.entries[i].key.text, value.text, rest);
+  }
+  return "";
+}
+
 std::string child_path(const std::string& parent, std::string_view key) {
   return parent.empty() ? std::string(key) : fmt::format("{}.{}", parent, key);
 }

@@ -43,6 +43,10 @@ std::string item_path(const std::string& parent, std::size_t index);
 // ---------------------------------------------------------------------------------------------
 // A YAML map with a fixed set of keys
 
+// Inside a flow map `{query_time: normal(50ms, 15ms)}` the comma ends the value: a value with
+// an unclosed "(" beside an unknown key is that, and the hint says to quote it (else empty).
+std::string split_at_comma_hint(const Node& map);
+
 class Section {
  public:
   // `extra_hint(key)` may explain an unknown key better than a list of valid keys.
@@ -55,6 +59,7 @@ class Section {
       const std::string& key = entry.key.text;
       if (std::find(keys_.begin(), keys_.end(), key) != keys_.end()) continue;
       std::string hint = extra_hint ? extra_hint(key) : std::string();
+      if (hint.empty()) hint = split_at_comma_hint(node);
       if (hint.empty()) {
         const std::string suggestion = closest_name(key, keys_);
         hint = suggestion.empty() ? fmt::format("valid keys: {}", join_names(keys_))

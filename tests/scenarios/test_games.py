@@ -177,8 +177,8 @@ if summary:
                  f"snapshots: no match lost, {snapshot['store_ops']} store operations")
 
 # ---------------------------------------------------------------------------------------------
-# A sweep of a games key: sweep.csv carries the games fields (and their intervals), not the
-# realtime ones, and the points differ as the varied key says.
+# A sweep of a games key: sweep.csv carries the games fields and sweep_means.csv their
+# intervals, not the realtime ones, and the points differ as the varied key says.
 folder = temp_dir()
 path = os.path.join(folder, "sweep.yaml")
 with open(path, "w") as f:
@@ -188,8 +188,10 @@ result = run(["sweep", path, "--vary", "games.state=memory,snapshot", "--out", o
 if checks.check(result.returncode == 0, f"a sweep over games.state runs (exit {result.returncode})"):
     rows = read_csv(os.path.join(out, "sweep.csv"))
     header = list(rows[0].keys())
-    checks.check("matches_lost" in header and "match_pause_s_ci95_high" in header and "connections_opened" not in header,
-                 "sweep.csv has the games fields and their intervals, not the realtime ones")
+    means_header = list(read_csv(os.path.join(out, "sweep_means.csv"))[0].keys())
+    checks.check("matches_lost" in header and "match_pause_s_ci95_high" in means_header and
+                 "connections_opened" not in header + means_header,
+                 "sweep.csv has the games fields and sweep_means.csv their intervals, not the realtime ones")
     lost = {r["games.state"]: int(r["matches_lost"]) for r in rows if r["replication"] == "0"}
     checks.check(lost["memory"] > 0 and lost["snapshot"] == 0, f"the points differ as the varied state says ({lost})")
 

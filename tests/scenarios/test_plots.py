@@ -19,6 +19,7 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 REPO = Path(os.environ.get("STATESIM_ROOT", Path(__file__).resolve().parents[2]))
 PLOT_SCRIPT = REPO / "analysis" / "plot.py"
@@ -27,7 +28,8 @@ PYTHON = "/usr/bin/python3" if Path("/usr/bin/python3").is_file() else sys.execu
 # Pixel sizes documented in analysis/README.md (figure inches x 110 dpi).
 TIMELINE_PX = (1100, 1210)
 TIMELINE_ALL_PX = (1100, 660)
-COMPARE_PX = (1100, 825)
+TIMELINE_AUTOSCALE_PX = (1100, 1485)  # a design with an autoscaler: (e) CPU against its target
+COMPARE_PX = [(1100, 495), (1100, 825), (1100, 1155)]  # one, two or three rows of panels
 PART2_PX = (1100, 726)  # uploads.png, effects.png
 SWEEP_PX = (1100, 660)
 MAIN_FIELDS = ["sessions_lost", "forced_logouts", "users_affected", "failed", "latency_p99_ms", "throughput_rps"]
@@ -103,7 +105,9 @@ def synthetic_run(folder, replications=2):
     folder.mkdir(parents=True)
     (folder / "scenario.yaml").write_text(
         "version: 1\nname: synthetic-crash\nduration: 15m\nwarmup: 30s\nreport_interval: 10s\n"
-        "designs:\n  - name: sticky-memory\n  - name: shared-redis\n", encoding="utf-8")
+        "report:\n  fields: []\n"
+        "designs:\n  - name: sticky-memory\n  - name: shared-redis\n    autoscale:\n      target: 60%\n"
+        "  - name: stateless-jwt\n", encoding="utf-8")
     summary, series, events = [], [], []
     for design_index, design in enumerate(RUN_DESIGNS):
         for replication in range(replications):
@@ -165,13 +169,15 @@ def synthetic_run(folder, replications=2):
                             "ci95_low": mean - half, "ci95_high": mean + half, "half_width": half})
     write_csv(folder / "summary_ci.csv", ["design", "field", "replications", "mean", "ci95_low",
                                           "ci95_high", "half_width"], ci_rows)
-    return sorted(RUN_DESIGNS)
+    return list(RUN_DESIGNS)
 
 
 # ---------------------------------------------------------------- synthetic sweep folders
 
-def synthetic_sweep(folder, keys, designs, replications, with_mean_rows, with_ci_columns):
-    """keys: list of (key path, values). Writes sweep.csv with the documented columns."""
+def synthetic_sweep(folder, keys, designs, replications, with_mean_rows, with_ci_columns, means_file=False):
+    """keys: list of (key path, values). Writes sweep.csv with the documented columns; the mean
+    rows go to sweep_means.csv with `means_file`, else (as earlier versions wrote them) into
+    sweep.csv with `mean` as their replication."""
     rng = np.random.default_rng(11)
     folder.mkdir(parents=True)
     (folder / "scenario.yaml").write_text("version: 1\nname: synthetic-sweep\nduration: 5m\n", encoding="utf-8")
@@ -183,7 +189,7 @@ def synthetic_sweep(folder, keys, designs, replications, with_mean_rows, with_ci
     if with_ci_columns:
         for field in NUMERIC_FIELDS:
             columns += [f"{field}_ci95_low", f"{field}_ci95_high"]
-    rows = []
+    rows, means = [], []
     for point_index, point in enumerate(points):
         for design_index, design in enumerate(designs):
             replicated = []
@@ -206,9 +212,16 @@ def synthetic_sweep(folder, keys, designs, replications, with_mean_rows, with_ci
                         half = 2.0 * float(np.std(values, ddof=1))
                         mean_row[f"{field}_ci95_low"] = mean_row[field] - half
                         mean_row[f"{field}_ci95_high"] = mean_row[field] + half
-                rows.append(mean_row)
+                if means_file:
+                    mean_row["replications"] = replications
+                    means.append(mean_row)
+                else:
+                    rows.append(mean_row)
     write_csv(folder / "sweep.csv", columns, rows)
-    return sorted(designs)
+    if means_file:
+        write_csv(folder / "sweep_means.csv", [("replications" if column == "replication" else column)
+                                               for column in columns], means)
+    return list(designs)
 
 
 # ---------------------------------------------------------------- PNG checks
@@ -232,7 +245,9 @@ def check_png(results, path, expected_size, design_colours=()):
     if not results.check(path.is_file(), f"{path.name} exists", str(path)):
         return
     size = png_size(path)
-    results.check(size == expected_size, f"{path.name} is {expected_size[0]}x{expected_size[1]} px", f"got {size}")
+    expected_size = expected_size if isinstance(expected_size, list) else [expected_size]
+    sizes = " or ".join(f"{width}x{height}" for width, height in expected_size)
+    results.check(size in expected_size, f"{path.name} is {sizes} px", f"got {size}")
     image = mpimg.imread(str(path))
     not_white = (image[:, :, :3] < 0.95).any(axis=2).mean()
     results.check(float(image[:, :, :3].std()) > 0.01 and not_white > 0.01,
@@ -248,12 +263,14 @@ def run_plot(folder, *extra):
 
 
 def expected_colours(designs):
-    return [(design, TAB10[index]) for index, design in enumerate(sorted(designs))]
+    """Colours follow the designs' order in the file."""
+    return [(design, TAB10[index]) for index, design in enumerate(designs)]
 
 
-def check_run_charts(results, outdir, designs, all_designs_in_timelines=True):
-    for index, design in enumerate(sorted(designs)):
-        check_png(results, outdir / f"timeline-{design}.png", TIMELINE_PX, [(design, TAB10[index])])
+def check_run_charts(results, outdir, designs, all_designs_in_timelines=True, autoscaled=()):
+    for index, design in enumerate(designs):
+        check_png(results, outdir / f"timeline-{design}.png",
+                  TIMELINE_AUTOSCALE_PX if design in autoscaled else TIMELINE_PX, [(design, TAB10[index])])
     check_png(results, outdir / "timeline-all.png", TIMELINE_ALL_PX,
               expected_colours(designs) if all_designs_in_timelines else ())
     check_png(results, outdir / "compare.png", COMPARE_PX, expected_colours(designs))
@@ -294,7 +311,71 @@ def check_helpers(results):
     results.check(max(levels) == 2 and len(levels) == 5, "stagger_levels respects max_levels", str(levels))
 
     colours = plot.design_colours(["b", "a", "c"])
-    results.check(colours["a"] == plot.design_colours(["a"])["a"], "design colours follow sorted order")
+    results.check(colours["b"] == plot.design_colours(["b"])["b"] and colours["a"] != colours["b"],
+                  "design colours follow the file's order")
+    results.check(plot.file_order(["b", "a", "b", "c", "a"]) == ["b", "a", "c"], "designs in file order")
+    check_chart_helpers(results, plot)
+
+
+def check_chart_helpers(results, plot):
+    """The choices behind the charts: which fields the compare chart shows, integer ticks,
+    a sweep's numeric axis, servers entering the rotation, the autoscaler's target."""
+    class Run:  # what compare_fields reads of a run folder
+        pass
+
+    def run_of(columns, report=()):
+        run = Run()
+        run.summary = pd.DataFrame(columns)
+        run.designs = plot.file_order(run.summary["design"])
+        run.summary_ci = None
+        run.report_fields = list(report)
+        return run
+
+    base = {"design": ["jwt", "redis"], "replication": [0, 0], "seed": [1, 1], "in_flight": [3, 9],
+            "sessions_lost": [0, 0], "forced_logouts": [0, 0], "users_affected": [10, 10], "failed": [5, 5],
+            "latency_p99_ms": [100.0, 101.0], "throughput_rps": [50.0, 50.0], "revoked_accepted": [480, 0]}
+    fields, _ = plot.compare_fields(run_of(base))
+    results.check(fields == ["revoked_accepted"],
+                  "compare shows the field that differs (revoked_accepted), not a fixed six", str(fields))
+    same = dict(base, revoked_accepted=[0, 0])
+    fields, _ = plot.compare_fields(run_of(same))
+    results.check(fields == [field for field, _, _ in plot.MAIN_FIELDS],
+                  "compare falls back to the main fields when nothing differs", str(fields))
+    fields, _ = plot.compare_fields(run_of(base, ["failed", "revoked_accepted", "absent_field"]))
+    results.check(fields == ["failed", "revoked_accepted"], "compare shows the scenario's report.fields in order",
+                  str(fields))
+    frame = pd.DataFrame({"sessions_lost": [0, 0], "latency_p99_ms": [1.5, 2.0], "cpu_utilization": [0.0, 1.0]})
+    results.check(plot.is_count_field(frame, "sessions_lost") and not plot.is_count_field(frame, "latency_p99_ms")
+                  and not plot.is_count_field(frame, "cpu_utilization"),
+                  "whole-number fields (all zero included) get integer ticks, utilisations do not")
+
+    fig, ax = plot.plt.subplots()
+    ax.plot([0, 1, 2], [0, 0, 0])
+    plot.count_axis(ax, [0, 0, 0])
+    fig.canvas.draw()
+    ticks = [tick for tick in ax.get_yticks() if ax.get_ylim()[0] <= tick <= ax.get_ylim()[1]]
+    results.check(ax.get_ylim() == (0.0, 1.0) and all(float(tick).is_integer() for tick in ticks),
+                  "an all-zero count panel has whole-number ticks from 0 to 1", str(ticks))
+    plot.plt.close(fig)
+
+    axis = plot.SweepAxis.of(["10s", "1m", "30s"])
+    results.check(axis is not None and axis.unit == "s" and [axis.number(v) for v in ["10s", "1m"]] == [10.0, 60.0],
+                  "a sweep of durations gets a numeric axis in seconds")
+    axis = plot.SweepAxis.of(["5m", "30m", "1h"])
+    results.check(axis is not None and axis.unit == "min" and axis.number("1h") == 60.0,
+                  "long durations are drawn in minutes")
+    axis = plot.SweepAxis.of(["10/s", "600/m"])
+    results.check(axis is not None and axis.number("600/m") == 10.0, "rates are drawn per second")
+    results.check(plot.SweepAxis.of(["memory", "redis"]) is None, "names stay categories")
+    results.check(plot.readable_key("load_balancer.health_check.interval") == "load balancer: health check: interval",
+                  "a key path becomes a readable label")
+
+    ts = pd.DataFrame({"time_s": [0, 10, 20, 30, 40], "servers_in_rotation": [3, 2, 2, 3, 4]})
+    results.check(plot.rotation_entries(ts, 1.0) == [(30.0, "+1 in rotation"), (40.0, "+1 in rotation")],
+                  "servers entering the rotation are found per bucket", str(plot.rotation_entries(ts, 1.0)))
+    targets = plot.autoscale_targets({"designs": [{"name": "a", "autoscale": {"target": "60%"}}, {"name": "b"},
+                                                  {"name": "c", "autoscale": {"target": 0.75}}]})
+    results.check(targets == {"a": 0.6, "c": 0.75}, "the autoscaler's target per design", str(targets))
 
 
 def check_synthetic(results, work):
@@ -302,7 +383,7 @@ def check_synthetic(results, work):
     designs = synthetic_run(run_folder)
     done = run_plot(run_folder)
     results.check(done.returncode == 0, "plot.py on a synthetic run folder", done.stderr.strip())
-    check_run_charts(results, run_folder / "plots", designs)
+    check_run_charts(results, run_folder / "plots", designs, autoscaled=["shared-redis"])
 
     other = work / "run-rep1"
     done = run_plot(run_folder, "--outdir", str(other), "--replication", "1")
@@ -337,6 +418,16 @@ def check_synthetic(results, work):
     for field in MAIN_FIELDS:
         check_png(results, sweep_b / "plots" / f"sweep-{field}.png", SWEEP_PX, expected_colours(designs))
 
+    # Durations, with sweep_means.csv: a numeric axis.
+    sweep_d = work / "sweep-durations"
+    designs = synthetic_sweep(sweep_d, [("load_balancer.health_check.interval", ["1s", "5s", "30s"])],
+                              ["sticky", "round-robin"], replications=3, with_mean_rows=True, with_ci_columns=True,
+                              means_file=True)
+    done = run_plot(sweep_d)
+    results.check(done.returncode == 0, "plot.py on a sweep of durations with sweep_means.csv", done.stderr.strip())
+    for field in MAIN_FIELDS:
+        check_png(results, sweep_d / "plots" / f"sweep-{field}.png", SWEEP_PX, expected_colours(designs))
+
     # One replication, no mean rows.
     sweep_c = work / "sweep-single"
     designs = synthetic_sweep(sweep_c, [("servers.count", ["1", "2", "4", "8"])], ["only"], replications=1,
@@ -367,7 +458,7 @@ def check_real_run(results, work):
     results.check(done.returncode == 0, f"plot.py on the output of {scenario.name}", done.stderr.strip())
     header = (out / "summary.csv").read_text(encoding="utf-8").splitlines()
     design_column = header[0].split(",").index("design")
-    designs = sorted({line.split(",")[design_column].strip('"') for line in header[1:] if line.strip()})
+    designs = list(dict.fromkeys(line.split(",")[design_column].strip('"') for line in header[1:] if line.strip()))
     results.check(bool(designs), "summary.csv lists at least one design")
     # In a real run a design may have no disruption at all (a flat line at 0 hidden by others).
     check_run_charts(results, out / "plots", designs, all_designs_in_timelines=False)

@@ -2,7 +2,8 @@
 """Checks `statesim sweep` on a small, fast scenario (two simulated minutes, a crash of app-2).
 
 Environment (set by ctest): STATESIM = path of the statesim executable, STATESIM_ROOT = the
-repository (for analysis/plot.py). Checks that sweep.csv has the documented columns and rows,
+repository (for analysis/plot.py). Checks that sweep.csv (one row per replication) and
+sweep_means.csv (one row per point and design) have the documented columns and rows,
 that the varied values reach the runs, that the output does not depend on --jobs, that a
 second run resumes from the point files, that bad --vary options exit with status 2 before
 writing anything, that ranges expand, and that the plotting tool reads the folder. Prints
@@ -67,7 +68,11 @@ def read_rows(path):
 
 
 def expected_header(keys):
-    header = ["point", *keys, "design", "replication", *SUMMARY_FIELDS]
+    return ["point", *keys, "design", "replication", *SUMMARY_FIELDS]
+
+
+def expected_means_header(keys):
+    header = ["point", *keys, "design", "replications", *SUMMARY_FIELDS]
     for field in SUMMARY_FIELDS:
         header += [f"{field}_ci95_low", f"{field}_ci95_high"]
     return header
@@ -86,20 +91,29 @@ def check_grid(results, scenario, work):
     text = (out_one / "sweep.csv").read_bytes()
     results.check(text == (out_two / "sweep.csv").read_bytes(), "sweep.csv is byte-identical for --jobs 1 and 2")
     results.check(text.endswith(b"\n") and b"\r" not in text, "sweep.csv lines end with a single \\n")
+    results.check((out_one / "sweep_means.csv").read_bytes() == (out_two / "sweep_means.csv").read_bytes(),
+                  "sweep_means.csv is byte-identical for --jobs 1 and 2")
 
     header, rows = read_rows(out_one / "sweep.csv")
     results.check(header == expected_header(["servers.count", "sessions.store"]), "sweep.csv header",
                   ",".join(header[:6]))
-    expected_rows = len(POINTS) * len(DESIGNS) * (REPLICATIONS + 1)
+    expected_rows = len(POINTS) * len(DESIGNS) * REPLICATIONS
     results.check(len(rows) == expected_rows, f"sweep.csv has {expected_rows} rows", f"got {len(rows)}")
+    results.check(all(row["replication"].isdigit() for row in rows), "sweep.csv holds replication rows only")
+    means_header, mean_rows = read_rows(out_one / "sweep_means.csv")
+    results.check(means_header == expected_means_header(["servers.count", "sessions.store"]),
+                  "sweep_means.csv header", ",".join(means_header[:6]))
+    results.check(len(mean_rows) == len(POINTS) * len(DESIGNS), "sweep_means.csv has one row per point and design")
+    results.check(all(row["replications"] == str(REPLICATIONS) for row in mean_rows),
+                  "sweep_means.csv says how many replications each mean is over")
 
     for point, (count, store) in POINTS.items():
         point_rows = [row for row in rows if row["point"] == str(point)]
         results.check(all(row["servers.count"] == count and row["sessions.store"] == store for row in point_rows),
                       f"point {point} rows carry servers.count={count}, sessions.store={store}")
         for design in DESIGNS:
-            runs = [row for row in point_rows if row["design"] == design and row["replication"] != "mean"]
-            means = [row for row in point_rows if row["design"] == design and row["replication"] == "mean"]
+            runs = [row for row in point_rows if row["design"] == design]
+            means = [row for row in mean_rows if row["point"] == str(point) and row["design"] == design]
             results.check(sorted(row["replication"] for row in runs) == [str(r) for r in range(REPLICATIONS)],
                           f"point {point} {design}: one row per replication")
             if not results.check(len(means) == 1, f"point {point} {design}: one mean row"):
@@ -112,8 +126,6 @@ def check_grid(results, scenario, work):
                 low, high = mean[f"{field}_ci95_low"], mean[f"{field}_ci95_high"]
                 results.check(low != "" and high != "" and float(low) <= float(mean[field]) <= float(high),
                               f"point {point} {design}: {field} lies in its 95% interval", f"{low} .. {high}")
-            results.check(all(row[f"{field}_ci95_low"] == "" for row in runs for field in SUMMARY_FIELDS),
-                          f"point {point} {design}: replication rows leave the interval columns empty")
             lost = float(mean["sessions_lost"])
             if store == "jwt":
                 results.check(all(float(row["sessions_lost"]) == 0 for row in runs) and lost == 0,
@@ -183,10 +195,11 @@ def check_range(results, scenario, work):
     results.check(header == expected_header(["servers.count"]), "a one-key sweep has one key column")
     points = sorted({(int(row["point"]), row["servers.count"]) for row in rows})
     results.check(points == [(1, "2"), (2, "3"), (3, "4")], "2..4:1 expands to the points 2, 3, 4", str(points))
-    results.check(len(rows) == 3 * len(DESIGNS) * 2, "one replication row and one mean row per point and design")
-    mean_rows = [row for row in rows if row["replication"] == "mean"]
-    results.check(all(row["sessions_lost_ci95_low"] == "" for row in mean_rows),
+    results.check(len(rows) == 3 * len(DESIGNS), "one replication row per point and design")
+    _, mean_rows = read_rows(out / "sweep_means.csv")
+    results.check(len(mean_rows) == 3 * len(DESIGNS) and all(row["sessions_lost_ci95_low"] == "" for row in mean_rows),
                   "with one replication the mean rows have no interval")
+
 
 
 def check_bad_input(results, scenario, work):

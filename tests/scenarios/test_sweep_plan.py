@@ -36,6 +36,7 @@ local = work / "local"
 done = sweep(scenario, *COMMON, "--out", local, "--quiet", "--jobs", "2")
 checks.check(done.returncode == 0, f"local sweep exits 0 ({done.stderr.strip()[-300:]})")
 reference = (local / "sweep.csv").read_bytes()
+reference_means = (local / "sweep_means.csv").read_bytes()
 
 # The plan: files, launchers, nothing run.
 plan = work / "plan"
@@ -91,6 +92,8 @@ for line in jobs:
 done = sweep("--merge", plan)
 checks.check(done.returncode == 0 and "sessions lost" in done.stdout, f"--merge exits 0 ({done.stderr.strip()})")
 checks.check((plan / "sweep.csv").read_bytes() == reference, "the merged sweep.csv is the local sweep's, byte for byte")
+checks.check((plan / "sweep_means.csv").read_bytes() == reference_means,
+             "the merged sweep_means.csv is the local sweep's, byte for byte")
 checks.check((plan / "scenario.yaml").read_text() == (local / "scenario.yaml").read_text() and
              (plan / "sweep.yaml").is_file(), "the merge writes scenario.yaml and sweep.yaml with sweep.csv")
 done = sweep("--merge", plan, "--plot")
@@ -195,7 +198,7 @@ checks.check(done.returncode == 0 and (chunked / "sweep.csv").read_bytes() == re
 
 # A sweep into the folder of an earlier sweep that fails, or is interrupted, leaves the earlier
 # results as they were and says exactly what it wrote.
-RESULTS = ["sweep.csv", "sweep.yaml", "scenario.yaml"]
+RESULTS = ["sweep.csv", "sweep_means.csv", "sweep.yaml", "scenario.yaml"]
 earlier = {name: (local / name).read_bytes() for name in RESULTS}
 slower = [scenario, "--vary", "duration=20m,21m,22m,23m", "--replications", "1", "--seed", "9", "--out", local]
 

@@ -40,3 +40,17 @@ TEST_CASE("an expectation naming an unknown design or field on either side is re
   CHECK_THROWS_WITH_AS(with_expectations("  - \"a.ok > b.\"\n"), doctest::Contains("neither a number"),
                        ScenarioError);
 }
+
+TEST_CASE("an expectation may compare a fraction field with a percentage") {
+  const std::vector<Expectation> parsed =
+      parse_expectations(with_expectations("  - \"a.cpu_utilization < 60%\"\n"));
+  REQUIRE(parsed.size() == 1);
+  CHECK(parsed[0].percent);
+  CHECK(parsed[0].value == doctest::Approx(0.6));
+  CHECK(parsed[0].holds(0.59));
+  CHECK_FALSE(parsed[0].holds(0.61));
+  CHECK_THROWS_WITH_AS(parse_expectations(with_expectations("  - \"a.sessions_lost < 5%\"\n")),
+                       doctest::Contains("\"sessions_lost\" is not a fraction"), ScenarioError);
+  CHECK_THROWS_WITH_AS(parse_expectations(with_expectations("  - \"a.cpu_utilization < %\"\n")),
+                       doctest::Contains("is not a finite decimal number"), ScenarioError);
+}

@@ -732,7 +732,8 @@ TEST_CASE("resolved YAML loads back to the same scenario") {
 TEST_CASE("resolved YAML of a default scenario is byte-stable") {
   const std::string resolved = resolved_yaml(load(kHeader));
   CHECK(resolved.rfind("version: 1\nname: \"test\"\ndescription: \"\"\nseed: 1\nduration: 15m\nwarmup: 0s\n"
-                       "report_interval: 10s\nreplications: 1\nexpect: []\ndesigns:\n  - name: \"test\"\n",
+                       "report_interval: 10s\nreplications: 1\nexpect: []\nreport:\n  fields: []\ndesigns:\n"
+                       "  - name: \"test\"\n",
                        0) == 0);
   CHECK(contains(resolved, "    events: []\n"));
   CHECK_FALSE(contains(resolved, "autoscale:"));
@@ -740,4 +741,29 @@ TEST_CASE("resolved YAML of a default scenario is byte-stable") {
   // A name such as `null` or `true`, quoted in the file, stays a name.
   const Scenario odd = load("version: 1\nname: \"null\"\nduration: 1m\ndesigns:\n  - name: \"true\"\n");
   CHECK(load(resolved_yaml(odd)).designs[0].name == "true");
+}
+
+TEST_CASE("report.fields: summary fields named once, kept in order and written back") {
+  const Scenario scenario =
+      load(std::string(kHeader) + "report: {fields: [revoked_accepted, sessions_lost]}\n");
+  CHECK(scenario.report_fields == std::vector<std::string>{"revoked_accepted", "sessions_lost"});
+  const std::string resolved = resolved_yaml(scenario);
+  CHECK(contains(resolved, "report:\n  fields: [revoked_accepted, sessions_lost]\n"));
+  CHECK(load(resolved).report_fields == scenario.report_fields);
+  CHECK(load(std::string(kHeader) + "report: {}\n").report_fields.empty());
+  CHECK_THROWS_WITH_AS(load(std::string(kHeader) + "report: {fields: [sessions_lost, cpu]}\n"),
+                       doctest::Contains(":4:34: report.fields[1]: unknown field \"cpu\""), ScenarioError);
+  CHECK_THROWS_WITH_AS(load(std::string(kHeader) + "report: {fields: [ok, ok]}\n"),
+                       doctest::Contains("report.fields[1]: \"ok\" is named twice"), ScenarioError);
+  CHECK_THROWS_WITH_AS(load(std::string(kHeader) + "report: {fields: ok}\n"),
+                       doctest::Contains("report.fields: expected a list of summary fields"), ScenarioError);
+  CHECK_THROWS_WITH_AS(load(std::string(kHeader) + "report: {field: [ok]}\n"),
+                       doctest::Contains("did you mean \"fields\""), ScenarioError);
+}
+
+TEST_CASE("a distribution split by a flow map's comma is told to be quoted") {
+  CHECK_THROWS_WITH_AS(
+      load(std::string(kHeader) +
+           "sessions:\n  store: database\n  database: {query_time: normal(50ms, 15ms)}\n"),
+      doctest::Contains("quote it, query_time: \"normal(50ms, 15ms)\""), ScenarioError);
 }

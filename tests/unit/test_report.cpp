@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -510,7 +511,9 @@ TEST_CASE("table: several replications") {
   std::string text = out.str();
   INFO(text);
   CHECK(text.find("3 replications") != std::string::npos);
-  CHECK(text.find("12 \u00b1 5") != std::string::npos);  // a's sessions lost: 12 ± 4.97
+  const std::size_t lost_at = text.find("sessions lost");
+  const std::string lost_row = text.substr(lost_at, text.find('\n', lost_at) - lost_at);
+  CHECK(lost_row.find(" 12   \u00b1 5 ") != std::string::npos);  // a's sessions lost: 12 ± 4.97
   CHECK(text.find("Significant differences (95%, paired by replication):") != std::string::npos);
   CHECK(text.find("sessions_lost: a > b (by 11 \u00b1 2)") != std::string::npos);
   CHECK(text.find("latency_p99_ms:") == std::string::npos);  // identical in both designs
@@ -532,3 +535,40 @@ TEST_CASE("table: color only when asked") {
 }
 
 TEST_SUITE_END();
+
+// The column of the decimal point (or of a whole number's end) of the first "x ± y" of a line.
+std::pair<std::size_t, std::size_t> decimal_columns(const std::string& line) {
+  const std::string sign = "\u00b1";
+  const std::size_t at = line.find(sign);
+  const std::size_t mean_start = line.find_last_of(' ', line.find_last_not_of(' ', at - 2)) + 1;
+  const std::string mean = line.substr(mean_start, line.find(' ', mean_start) - mean_start);
+  const std::size_t mean_point = mean_start + std::min(mean.find('.'), mean.size());
+  const std::size_t half_start = at + sign.size() + 1;
+  std::size_t half_end = line.find(' ', half_start);
+  if (half_end == std::string::npos) half_end = line.size();
+  const std::size_t half_point = line.substr(half_start, half_end - half_start).find('.');
+  return {mean_point, half_point == std::string::npos ? half_end : half_start + half_point};
+}
+
+TEST_CASE("table: means and half widths line up on their decimal points") {
+  std::ostringstream out;
+  print_table(out, make_scenario({"a", "b"}), three_replications(), {}, false);
+  std::istringstream lines(out.str());
+  std::string line;
+  std::set<std::size_t> mean_points, half_points;
+  std::set<std::string> decimals_seen;  // whole and fractional means both occur
+  while (std::getline(lines, line)) {
+    if (line.find("\u00b1") == std::string::npos || line.find(':') != std::string::npos ||
+        line.rfind("mean", 0) == 0)
+      continue;
+    INFO(line);
+    const auto [mean_point, half_point] = decimal_columns(line);
+    mean_points.insert(mean_point);
+    half_points.insert(half_point);
+    decimals_seen.insert(line.substr(mean_point, 1) == "." ? "fraction" : "whole");
+  }
+  INFO(out.str());
+  CHECK(decimals_seen.size() == 2);
+  CHECK(mean_points.size() == 1);
+  CHECK(half_points.size() == 1);
+}

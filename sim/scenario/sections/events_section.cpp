@@ -1,12 +1,25 @@
 // events: the scenario's timed events, one action each (targets resolved per design).
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <limits>
 
 #include "scenario/design_draft.hpp"
 
 namespace statesim::loading {
 namespace {
+
+// A deploy's drain decides whether sticky memory sessions survive it: its default (none) is
+// said, not applied silently.
+void warn_default_drain(const Node& deploy, const std::string& path, const LoadContext& context) {
+  if (context.warnings == nullptr) return;
+  const std::string warning = fmt::format(
+      "{}:{}:{}: {}: no drain given, so drain: 0s (each server stops at once and loses the sessions it holds "
+      "in memory); write drain: 0s to say so, or a time such as drain: 30s to let its users finish",
+      context.display_name, deploy.position.line, deploy.position.column, path);
+  auto& warnings = *context.warnings;
+  if (std::find(warnings.begin(), warnings.end(), warning) == warnings.end()) warnings.push_back(warning);
+}
 
 EventDraft read_event(const Node& node, const std::string& path, const LoadContext& context) {
   const std::vector<std::string> actions = kEventActionNames.names();
@@ -49,6 +62,8 @@ EventDraft read_event(const Node& node, const std::string& path, const LoadConte
       if (const Node* item = deploy.get("batch")) event.batch = read_int(*item, deploy.path("batch"), 1);
       if (const Node* item = deploy.get("drain"))
         event.drain_s = read_duration(*item, deploy.path("drain"), Lowest::zero);
+      else
+        warn_default_drain(value, action_path, context);
       draft.event.action = event;
       break;
     }
