@@ -69,7 +69,7 @@ class Simulation {
     pool_.start_health_checks([this] { deploy_.after_probe_round(); });
     autoscaler_.start();
     for (std::size_t b = 1; b < world_.recorder.bucket_count(); ++b)
-      world_.clock.schedule(world_.recorder.bucket_start(b), [this, b] { close_bucket(b - 1); });
+      world_.clock.schedule(world_.recorder.bucket_start(b), [this, b] { close_bucket(b - 1); }, Clock::Lane::observe);
     engine.run_until(world_.scenario.duration_s);
     return finish();
   }

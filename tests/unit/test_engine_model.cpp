@@ -24,8 +24,9 @@ TEST_CASE("the timed queue runs actions by time, then lane, then insertion order
   queue.push(2.0, note("c"));
   queue.push(2.0, note("timeout"), TimedQueue::Lane::first);
   queue.push(0.5, note("first"));
+  queue.push(2.0, note("bucket end"), TimedQueue::Lane::observe);
   while (!queue.empty()) queue.pop()();
-  CHECK(ran == std::vector<std::string>{"first", "a", "timeout", "b", "c"});
+  CHECK(ran == std::vector<std::string>{"first", "a", "bucket end", "timeout", "b", "c"});
 }
 
 TEST_CASE("a cancelled action leaves the queue at once and its ticket names nothing after") {
