@@ -77,7 +77,8 @@ void visit_bucket(Archive& archive, B& b) {
 
 template <typename Archive, typename E>
 void visit_event(Archive& archive, E& e) {
-  archive(e.time_s, e.event, e.target, e.sessions_held, e.sessions_lost, e.detail, e.forced_logouts_after, e.failed_after);
+  archive(e.time_s, e.event, e.target, e.sessions_held, e.sessions_lost, e.detail, e.forced_logouts_after, e.failed_after,
+          e.window_s);
 }
 
 struct Put {

@@ -17,6 +17,10 @@ EventRow& ScenarioEvents::row(EventKind kind, std::string target, std::int64_t l
   return world_.recorder.add_event(world_.now(), kind, std::move(target), lost, std::move(detail));
 }
 
+void ScenarioEvents::note(EventKind kind, std::string target, std::string detail) {
+  world_.recorder.add_note(world_.now(), kind, std::move(target), std::move(detail));
+}
+
 void ScenarioEvents::operator()(const CrashEvent& crash) {
   const int* s = std::get_if<int>(&crash.target);
   if (s == nullptr) {
@@ -25,7 +29,7 @@ void ScenarioEvents::operator()(const CrashEvent& crash) {
   }
   const std::string name = server_name(*s);
   if (!pool_.powered(*s)) {
-    row(EventKind::crash, name, 0, "already down: nothing happens");
+    note(EventKind::crash, name, "already down: nothing happens");
     return;
   }
   pool_.cancel_drain(*s);
@@ -45,7 +49,7 @@ void ScenarioEvents::operator()(const RestartEvent& restart) {
   }
   const std::string name = server_name(*s);
   if (pool_.powered(*s)) {
-    row(EventKind::restart, name, 0, "already up: nothing happens");
+    note(EventKind::restart, name, "already up: nothing happens");
     return;
   }
   pool_.restart(*s);
@@ -80,11 +84,11 @@ void ScenarioEvents::operator()(const TrafficEvent& traffic) {
 
 void ScenarioEvents::crash_store() {
   if (!store_host_.exists()) {
-    row(EventKind::crash, "store", 0, store_.no_store_host_reason());
+    note(EventKind::crash, "store", store_.no_store_host_reason());
     return;
   }
   if (!store_host_.up()) {
-    row(EventKind::crash, "store", 0, "already down: nothing happens");
+    note(EventKind::crash, "store", "already down: nothing happens");
     return;
   }
   const double t = world_.now();
@@ -105,11 +109,11 @@ void ScenarioEvents::fail_over() {
 
 void ScenarioEvents::restart_store() {
   if (!store_host_.exists()) {
-    row(EventKind::restart, "store", 0, "no session store in this design");
+    note(EventKind::restart, "store", "no session store in this design");
     return;
   }
   if (store_host_.up()) {
-    row(EventKind::restart, "store", 0, "already up: nothing happens");
+    note(EventKind::restart, "store", "already up: nothing happens");
     return;
   }
   store_host_.come_up();

@@ -249,7 +249,7 @@ void ServerPool::resize(int target, double drain_s, const std::string& why) {
         .sessions_held = held;
     for (int s : candidates) start_drain(s, drain_s, /*leaving=*/true);
   } else {
-    world_.recorder.add_event(now, EventKind::scale, "pool", 0, fmt::format("{}; already {} servers", why, current));
+    world_.recorder.add_note(now, EventKind::scale, "pool", fmt::format("{}; already {} servers", why, current));
   }
   last_resize_at_ = now;
 }

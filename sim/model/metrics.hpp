@@ -133,7 +133,7 @@ struct Bucket {
 #undef STATESIM_BUCKET_MEMBER
 };
 
-// EventRow::forced_logouts_after and failed_after count this long after the event.
+// EventRow::forced_logouts_after and failed_after count at most this long after the event.
 inline constexpr double kEventWindow_s = 60;
 
 // What an events.csv row reports: a scheduled event, or a step it set off (a deploy's batches,
@@ -167,9 +167,15 @@ struct EventRow {
   std::int64_t sessions_held = -1;
   std::int64_t sessions_lost = 0;        // sessions this event destroyed
   std::string detail;                    // free text: why, how many servers, ...
-  // Consequences in the window [time_s, time_s + window): filled for the report.
+  // Consequences in the window [time_s, time_s + window_s): forced logouts and failed requests
+  // from the event's instant until the next event that opens a window, kEventWindow_s, or the
+  // end of the run, whichever comes first. Windows do not overlap, so each consequence counts
+  // once, in the window of the most recent event. NaN: a row that opens no window (an event
+  // that changed nothing, or an observation such as a server back in rotation).
   std::int64_t forced_logouts_after = 0;
   std::int64_t failed_after = 0;
+  double window_s = kEventWindow_s;
+  bool has_window() const { return window_s == window_s; }  // not NaN
 };
 
 struct RunResult {

@@ -56,8 +56,7 @@ void Recorder::request_failed(double t, FailureCause cause) {
   result_.summary.failed++;
   result_.summary.failures_of(cause)++;
   bucket(t).failed++;
-  for (const EventWindow& window : windows_)
-    if (t < window.until) result_.events[window.row].failed_after++;
+  count_consequence(t, &EventRow::failed_after);
 }
 
 void Recorder::session_started(double t) {
@@ -73,12 +72,22 @@ void Recorder::session_lost(double t) {
 void Recorder::forced_logout(double t) {
   result_.summary.forced_logouts++;
   bucket(t).forced_logouts++;
-  for (const EventWindow& window : windows_)
-    if (t < window.until) result_.events[window.row].forced_logouts_after++;
+  count_consequence(t, &EventRow::forced_logouts_after);
 }
 
-EventRow& Recorder::add_event(double t, EventKind kind, std::string target, std::int64_t sessions_lost,
-                              std::string detail) {
+void Recorder::count_consequence(double t, std::int64_t EventRow::*column) {
+  if (t != instant_s_) {
+    instant_s_ = t;
+    instant_forced_ = instant_failed_ = 0;
+    instant_row_ = kNoRow;
+    if (window_row_ != kNoRow && t < result_.events[window_row_].time_s + kEventWindow_s) instant_row_ = window_row_;
+  }
+  (column == &EventRow::failed_after ? instant_failed_ : instant_forced_)++;
+  if (instant_row_ != kNoRow) result_.events[instant_row_].*column += 1;
+}
+
+EventRow& Recorder::add_row(double t, EventKind kind, std::string target, std::int64_t sessions_lost,
+                            std::string detail) {
   EventRow row;
   row.time_s = t;
   row.event = kind;
@@ -86,10 +95,35 @@ EventRow& Recorder::add_event(double t, EventKind kind, std::string target, std:
   row.sessions_lost = sessions_lost;
   row.detail = std::move(detail);
   result_.events.push_back(std::move(row));
-  windows_.erase(std::remove_if(windows_.begin(), windows_.end(), [t](const EventWindow& w) { return w.until <= t; }),
-                 windows_.end());
-  windows_.push_back(EventWindow{result_.events.size() - 1, t + kEventWindow_s});
   return result_.events.back();
+}
+
+EventRow& Recorder::add_event(double t, EventKind kind, std::string target, std::int64_t sessions_lost,
+                              std::string detail) {
+  const std::size_t index = result_.events.size();
+  EventRow& row = add_row(t, kind, std::move(target), sessions_lost, std::move(detail));
+  row.window_s = kEventWindow_s;
+  if (window_row_ != kNoRow) {  // the previous window ends here
+    EventRow& previous = result_.events[window_row_];
+    previous.window_s = std::min(previous.window_s, t - previous.time_s);
+  }
+  window_row_ = index;
+  if (t == instant_s_) {  // what this instant already counted belongs to this event
+    if (instant_row_ != kNoRow) {
+      result_.events[instant_row_].forced_logouts_after -= instant_forced_;
+      result_.events[instant_row_].failed_after -= instant_failed_;
+    }
+    row.forced_logouts_after += instant_forced_;
+    row.failed_after += instant_failed_;
+    instant_row_ = index;
+  }
+  return row;
+}
+
+EventRow& Recorder::add_note(double t, EventKind kind, std::string target, std::string detail) {
+  EventRow& row = add_row(t, kind, std::move(target), 0, std::move(detail));
+  row.window_s = NAN;
+  return row;
 }
 
 void Recorder::close_bucket(std::size_t index, const BucketSnapshot& snapshot) {
@@ -113,6 +147,10 @@ void Recorder::close_bucket(std::size_t index, const BucketSnapshot& snapshot) {
 
 RunResult Recorder::finish(double end_s, const BucketSnapshot& snapshot, double residual_sojourn_s) {
   close_bucket(result_.buckets.size() - 1, snapshot);
+  if (window_row_ != kNoRow) {  // the end of the run cuts the last window
+    EventRow& last = result_.events[window_row_];
+    last.window_s = std::min(last.window_s, end_s - last.time_s);
+  }
   Summary& s = result_.summary;
   s.sessions_active = snapshot.active_sessions;
   s.in_flight = requests_in_system_;

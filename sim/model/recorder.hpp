@@ -50,9 +50,13 @@ class Recorder {
   void forced_logout(double t);
   void user_affected() { users_affected_++; }
 
-  // ---- events: a row, and a window of kEventWindow_s in which its consequences are counted
+  // ---- events: a row, and the window in which its consequences are counted (see EventRow);
+  // consequences already counted at instant `t` (a crash's requests fail before its row is
+  // added) move into the new row's window.
   EventRow& add_event(double t, EventKind kind, std::string target, std::int64_t sessions_lost,
                       std::string detail);
+  // A row that opens no window: an event that changed nothing, or an observation.
+  EventRow& add_note(double t, EventKind kind, std::string target, std::string detail);
 
   void close_bucket(std::size_t index, const BucketSnapshot& snapshot);
 
@@ -61,15 +65,19 @@ class Recorder {
   RunResult finish(double end_s, const BucketSnapshot& snapshot, double residual_sojourn_s);
 
  private:
-  struct EventWindow {
-    std::size_t row;
-    double until;
-  };
+  static constexpr std::size_t kNoRow = static_cast<std::size_t>(-1);
+  EventRow& add_row(double t, EventKind kind, std::string target, std::int64_t sessions_lost, std::string detail);
+  // A forced logout or failed request at `t`, for the open window.
+  void count_consequence(double t, std::int64_t EventRow::*column);
   void integrate_in_system(double t);
 
   const Scenario& scenario_;
   RunResult result_;
-  std::vector<EventWindow> windows_;
+  std::size_t window_row_ = kNoRow;  // the row whose window is open
+  // The consequences counted at the current instant, and the row they went to.
+  double instant_s_ = -1;
+  std::int64_t instant_forced_ = 0, instant_failed_ = 0;
+  std::size_t instant_row_ = kNoRow;
   LatencySamples latencies_;         // ok requests sent at or after warmup
   LatencySamples bucket_latencies_;  // ok requests completed in the current bucket
   double bucket_busy_mark_ = 0, bucket_service_mark_ = 0;

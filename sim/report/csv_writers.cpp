@@ -66,13 +66,16 @@ std::string timeseries_csv(const std::vector<RunResult>& runs) {
 std::string events_csv(const std::vector<RunResult>& runs) {
   std::string csv;
   append_row(csv, {"design", "replication", "time_s", "event", "target", "sessions_held", "sessions_lost",
-                   "forced_logouts_after", "failed_after", "detail"});
+                   "forced_logouts_after", "failed_after", "window_s", "detail"});
   for (const RunResult& run : runs) {
     for (const EventRow& e : run.events) {
+      // A row without a window of consequences leaves its three columns empty.
+      const auto windowed = [&e](std::int64_t count) { return e.has_window() ? integer(count) : std::string(); };
       append_row(csv, {run.summary.design, integer(run.summary.replication), real(e.time_s, kTimeDecimals),
                        std::string(kEventKindNames.name(e.event)), e.target,
-                       e.sessions_held < 0 ? std::string() : integer(e.sessions_held), integer(e.sessions_lost), integer(e.forced_logouts_after),
-                       integer(e.failed_after), e.detail});
+                       e.sessions_held < 0 ? std::string() : integer(e.sessions_held), integer(e.sessions_lost),
+                       windowed(e.forced_logouts_after), windowed(e.failed_after), real(e.window_s, kTimeDecimals),
+                       e.detail});
     }
   }
   return csv;

@@ -247,7 +247,17 @@ const RunResult* first_replication(const DesignRuns& design) {
   return design.runs.empty() ? nullptr : design.runs.front();
 }
 
-void print_events(std::ostream& out, const std::vector<DesignRuns>& designs, int replications) {
+// "next 60s: 12 forced logouts, 3 failed", with why a shorter window ends; "" for a row with none.
+std::string window_text(const EventRow& event, double duration_s) {
+  if (!event.has_window()) return "";
+  std::string why;
+  if (event.window_s < kEventWindow_s)
+    why = event.time_s + event.window_s >= duration_s ? " (the run ends)" : " (until the next event)";
+  return fmt::format("; next {:g}s{}: {} forced logouts, {} failed", std::round(event.window_s * 10) / 10, why,
+                     format_count(event.forced_logouts_after), format_count(event.failed_after));
+}
+
+void print_events(std::ostream& out, const std::vector<DesignRuns>& designs, int replications, double duration_s) {
   std::size_t name_width = 0;
   std::size_t time_width = 0;
   for (const DesignRuns& design : designs) {
@@ -259,7 +269,6 @@ void print_events(std::ostream& out, const std::vector<DesignRuns>& designs, int
   }
   if (name_width == 0) return;
   out << (replications > 1 ? "\nEvents (replication 0 only):\n" : "\nEvents:\n");
-  std::string window = fmt::format("{:g}s", kEventWindow_s);
   for (const DesignRuns& design : designs) {
     const RunResult* run = first_replication(design);
     if (run == nullptr) continue;
@@ -277,11 +286,9 @@ void print_events(std::ostream& out, const std::vector<DesignRuns>& designs, int
       std::string what(kEventKindNames.name(event.event));
       if (!event.target.empty()) what += " " + event.target;
       if (!event.detail.empty()) what += " (" + terminal_text(event.detail, false) + ")";
-      out << fmt::format("  {}  {} {}: {} sessions lost; next {}: {} forced logouts, {} failed\n",
-                         pad_right(design.name, name_width),
+      out << fmt::format("  {}  {} {}: {} sessions lost{}\n", pad_right(design.name, name_width),
                          pad_left(format_clock_time(event.time_s), time_width), what,
-                         format_count(event.sessions_lost), window, format_count(event.forced_logouts_after),
-                         format_count(event.failed_after));
+                         format_count(event.sessions_lost), window_text(event, duration_s));
     }
   }
 }
@@ -334,7 +341,7 @@ void print_table(std::ostream& out, const Scenario& scenario, const std::vector<
     print_summary_table(out, runs, designs, replications > 1, style);
     print_descriptions(out, scenario, designs);
     if (replications > 1 && designs.size() > 1) print_significant_differences(out, designs);
-    print_events(out, designs, replications);
+    print_events(out, designs, replications, scenario.duration_s);
     print_warnings(out, designs);
   }
   print_expectations(out, expectations, style);

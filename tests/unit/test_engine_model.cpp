@@ -139,22 +139,30 @@ TEST_CASE("the session table counts sessions, where they live, and what a crash 
   CHECK(result.buckets[0].logins == 5);
 }
 
-TEST_CASE("the recorder's event windows count what follows an event for a minute") {
+TEST_CASE("the recorder's event windows count what follows an event until the next one, a minute at most") {
   const Scenario scenario = scenario_of(300, 10);
   Design design;
   Recorder recorder(scenario, design, 0);
   recorder.add_event(10, EventKind::crash, "app-1", 0, "");
   recorder.forced_logout(20);
-  recorder.add_event(50, EventKind::restart, "app-1", 0, "");
+  recorder.add_note(30, EventKind::deploy_done, "all", "");  // a note neither opens nor cuts a window
+  recorder.forced_logout(40);
+  recorder.request_failed(50, FailureCause::reset);  // counted first, then its event's row is added
+  recorder.add_event(50, EventKind::crash, "app-2", 0, "");
   recorder.request_failed(60, FailureCause::reset);
-  recorder.request_failed(75, FailureCause::timeout);  // past the first window (10 + 60)
+  recorder.request_failed(75, FailureCause::timeout);  // inside the second window only
+  recorder.request_failed(111, FailureCause::timeout);  // past both windows
+  recorder.add_event(280, EventKind::restart, "app-2", 0, "");
   const RunResult result = recorder.finish(300, BucketSnapshot{}, 0);
-  REQUIRE(result.events.size() == 2);
-  CHECK(result.events[0].forced_logouts_after == 1);
-  CHECK(result.events[0].failed_after == 1);
-  CHECK(result.events[1].failed_after == 2);
-  CHECK(result.summary.failed_reset == 1);
-  CHECK(result.summary.failed_timeout == 1);
+  REQUIRE(result.events.size() == 4);
+  CHECK(result.events[0].forced_logouts_after == 2);
+  CHECK(result.events[0].failed_after == 0);
+  CHECK(result.events[0].window_s == 40);  // cut by the crash at 50
+  CHECK_FALSE(result.events[1].has_window());
+  CHECK(result.events[2].failed_after == 3);
+  CHECK(result.events[2].window_s == 60);
+  CHECK(result.events[3].window_s == 20);  // cut by the end of the run
+  CHECK(result.summary.failed == 4);
   CHECK(result.buckets[7].failed == 1);
 }
 

@@ -242,9 +242,9 @@ TEST_CASE("CSV quoting round trip and field counts in every file") {
   auto events = parse_csv(events_csv(runs));
   CHECK(events[0] == std::vector<std::string>{"design", "replication", "time_s", "event", "target",
                                               "sessions_held", "sessions_lost", "forced_logouts_after",
-                                              "failed_after", "detail"});
+                                              "failed_after", "window_s", "detail"});
   CHECK(events[1] == std::vector<std::string>{awkward, "0", "300.000", "crash", "app-2", "1510", "1503", "1450",
-                                              "120", "host down, \"hard\""});
+                                              "120", "60.000", "host down, \"hard\""});
 
   auto series = parse_csv(timeseries_csv(runs));
   CHECK(series[0] == std::vector<std::string>{"design", "replication", "time_s", "active_sessions", "logins",
