@@ -8,6 +8,7 @@
 #include "model/run_estimate.hpp"
 #include "scenario/design_draft.hpp"
 #include "scenario/pool_timeline.hpp"
+#include "scenario/units.hpp"
 
 namespace statesim::loading {
 namespace {
@@ -21,6 +22,7 @@ class DesignChecker {
     check_servers();
     check_workload();
     check_autoscale();
+    check_refresh_tokens();
     check_events();
     check_platform_hash();
     check_zero_time_loop();
@@ -95,6 +97,17 @@ class DesignChecker {
   void check_users(std::int64_t users, const Origin& origin) const {
     if (users > context_.limits.max_users)
       fail_at(origin, fmt::format("{} users is above the limit of {}", users, context_.limits.max_users));
+  }
+
+  // A refresh token that dies before the access token it renews would renew nothing.
+  void check_refresh_tokens() const {
+    const JwtSpec& jwt = design_.sessions.jwt;
+    if (design_.sessions.store != StoreKind::jwt || !jwt.refresh.enabled || jwt.refresh.expiry_s > jwt.expiry_s)
+      return;
+    fail_at(origin_or_start(draft_.jwt_refresh),
+            fmt::format("expiry {} is not longer than the access token's (sessions.jwt.expiry: {}): a refresh "
+                        "token must outlive the access tokens it renews",
+                        format_duration(jwt.refresh.expiry_s), format_duration(jwt.expiry_s)));
   }
 
   void check_autoscale() {

@@ -34,6 +34,7 @@ struct DesignDraft {
   std::optional<Origin> servers_count, servers_max, servers_workers;
   std::optional<Origin> arrival_rate, users, relogin_after, ramp_up, start_state, think_time;
   std::optional<Origin> autoscale_min, autoscale_max;
+  std::optional<Origin> jwt_refresh;  // sessions.jwt.refresh as written (the map)
   std::vector<EventDraft> events;
 };
 
