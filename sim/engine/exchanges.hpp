@@ -69,6 +69,7 @@ struct Exchange {
   bool store_write_pending = false;
   int server = -1;
   double sent_at = 0;
+  double waiting_since = 0;  // arrival at the server's queue, then at the store's
   Clock::Ticket timeout;
 };
 

@@ -19,6 +19,7 @@
 
 #include "engine/platform.hpp"
 #include "model/run_estimate.hpp"
+#include "model/session_store.hpp"
 #include "scenario/input_file.hpp"
 #include "scenario/loader.hpp"
 #include "scenario/message_text.hpp"
@@ -46,10 +47,7 @@ struct PlatformNeeds {
   }
 };
 
-bool uses_store(const Design& design) {
-  return design.sessions.store == StoreKind::redis || design.sessions.store == StoreKind::database ||
-         (design.sessions.store == StoreKind::jwt && design.sessions.jwt.denylist);
-}
+bool uses_store(const Design& design) { return make_session_store(design.sessions)->has_store_host(); }
 
 // One server's routes to and from the client: latency and the slowest link each way.
 struct ServerRoutes {

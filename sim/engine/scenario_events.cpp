@@ -93,7 +93,8 @@ void ScenarioEvents::crash_store() {
   }
   const double t = world_.now();
   const StoreCrash effect = store_.crash(t);
-  const std::int64_t held = store_.writes_sessions() ? sessions_.active() : 0;  // a denylist holds no session
+  // The store holds every session (redis, database) or refresh token; a denylist holds none.
+  const std::int64_t held = store_.writes_at_login() ? sessions_.active() : 0;
   const std::int64_t lost = effect.loses_sessions ? sessions_.lose_created_since(effect.lost_created_from_s, t) : 0;
   exchanges_.fail_waiting_for_store(store_host_.go_down());
   store_host_.power_off();  // operations in progress fail, and their servers answer 503

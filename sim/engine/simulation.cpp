@@ -83,6 +83,12 @@ class Simulation {
     const CpuTotals cpu = pool_.cpu_totals(t);
     snapshot.busy_core_s = cpu.busy_core_s;
     snapshot.service_core_s = cpu.service_core_s;
+    snapshot.busy_worker_s = cpu.busy_worker_s;
+    snapshot.service_worker_s = cpu.service_worker_s;
+    snapshot.has_store = store_host_.exists();
+    const StoreHost::Usage store = store_host_.usage(t);
+    snapshot.store_busy_slot_s = store.busy_slot_s;
+    snapshot.store_slot_s = store.slot_s;
     return snapshot;
   }
 

@@ -11,8 +11,27 @@ StoreHost::StoreHost(World& world, const SessionStore& store)
 
 bool StoreHost::take_slot() {
   if (busy_ >= slots_) return false;
+  account(world_.now());
   busy_++;
   return true;
+}
+
+void StoreHost::release_slot() {
+  account(world_.now());
+  busy_--;
+}
+
+void StoreHost::account(double t) {
+  const double span = t - accounted_until_;
+  if (span <= 0) return;
+  usage_.busy_slot_s += busy_ * span;
+  if (up_) usage_.slot_s += slots_ * span;
+  accounted_until_ = t;
+}
+
+StoreHost::Usage StoreHost::usage(double t) {
+  account(t);
+  return usage_;
 }
 
 std::optional<std::uint32_t> StoreHost::next_waiting() {
@@ -23,6 +42,7 @@ std::optional<std::uint32_t> StoreHost::next_waiting() {
 }
 
 std::deque<std::uint32_t> StoreHost::go_down() {
+  account(world_.now());
   up_ = false;
   world_.clock.cancel(failover_);
   std::deque<std::uint32_t> waiting;
@@ -31,6 +51,7 @@ std::deque<std::uint32_t> StoreHost::go_down() {
 }
 
 void StoreHost::come_up() {
+  account(world_.now());
   host()->turn_on();
   up_ = true;
   world_.clock.cancel(failover_);

@@ -26,7 +26,7 @@ class StoreHost {
   bool take_slot();
   void enqueue(std::uint32_t exchange) { waiting_.push_back(exchange); }
   // Frees a slot; the slot is not taken again here (the caller decides who gets it).
-  void release_slot() { busy_--; }
+  void release_slot();
   bool slot_free() const { return busy_ < slots_; }
   std::optional<std::uint32_t> next_waiting();
   // One operation's service time on the store host (drawn from the store's own stream).
@@ -39,7 +39,16 @@ class StoreHost {
   // With a replica, the store serves again after failover_time unless restarted before.
   void schedule_failover(std::function<void()> action);
 
+  // Slot-seconds spent on operations, and slot-seconds while up, since t = 0, up to `t`.
+  struct Usage {
+    double busy_slot_s = 0;
+    double slot_s = 0;
+  };
+  Usage usage(double t);
+
  private:
+  void account(double t);  // integrates the usage up to `t`
+
   World& world_;
   const SessionStore& store_;
   bool exists_;
@@ -49,6 +58,8 @@ class StoreHost {
   std::deque<std::uint32_t> waiting_;
   RandomStream rng_;
   Clock::Ticket failover_;
+  Usage usage_;
+  double accounted_until_ = 0;
 };
 
 }  // namespace statesim::engine

@@ -1,5 +1,6 @@
 """Counts that must not mislead: what a time-series bucket holds at an event on its boundary,
 and the windows of consequences that events.csv gives each event."""
+import math
 import os
 import textwrap
 
@@ -79,5 +80,42 @@ for e, after in zip(windowed, times[1:] + [360.0]):
                  f"(up to the next event or the run's end: {expected:g} s)")
 last = [e for e in events if e["event"] == "crash"][0]
 checks.check(float(last["window_s"]) == 20.0, f"the crash 20 s before the end has a 20 s window ({last['window_s']})")
+
+# --- Abandoned, not lost: ip_hash over memory sessions, scaled out from 3 to 6 servers at 2 min.
+# No server goes down, so no session is lost; but a user whose hash(IP) mod 6 differs from its mod 3
+# (half of them) reaches a server that does not know its session: it gives the session up (a
+# forced logout) and logs in again. Lower bound: half of the ~3,000 logged-in users (5/s x 10 min)
+# who send one more request before their visit ends, m / (m + Z) = 600 / 605; sd of a binomial.
+out, result = run_out("""\
+    version: 1
+    name: abandoned
+    seed: 5
+    duration: 4m
+    clients: {arrival_rate: 5/s, start: steady_state, session_duration: exp(10m), think_time: exp(5s)}
+    load_balancer: {policy: ip_hash}
+    servers: {count: 3, max: 6, startup_time: 10s}
+    events:
+      - {at: 2m, scale: {to: 6}}
+    designs:
+      - name: ip-hash
+      - name: sticky
+        load_balancer: {policy: sticky_cookie}
+    """)
+rows = {row["design"]: row for row in read_csv(os.path.join(out, "summary.csv"))}
+ip_hash, sticky = rows["ip-hash"], rows["sticky"]
+moved = 0.5 * 3000 * 600 / 605
+lowest = moved - 4 * math.sqrt(3000 * 0.25)
+checks.check(int(ip_hash["sessions_lost"]) == 0, f"ip_hash scale-out loses no session ({ip_hash['sessions_lost']})")
+checks.check(int(ip_hash["users_affected"]) >= lowest,
+             f"ip_hash scale-out: {ip_hash['users_affected']} users gave up a session, at least {lowest:.0f}")
+checks.check(int(ip_hash["sessions_abandoned"]) == int(ip_hash["forced_logouts"]) >= int(ip_hash["users_affected"]),
+             f"each of the {ip_hash['forced_logouts']} forced logouts is an abandoned session "
+             f"({ip_hash['sessions_abandoned']})")
+checks.check(int(ip_hash["sessions_abandoned"]) <= int(ip_hash["sessions_ended"]),
+             "abandoned sessions are part of sessions_ended")
+checks.check(int(sticky["sessions_abandoned"]) == 0 and int(sticky["forced_logouts"]) == 0,
+             "a sticky cookie keeps every session on its server through the scale-out")
+table = run(["run", os.path.join(os.path.dirname(out), "scenario.yaml")]).stdout
+checks.check("sessions abandoned" in table, "the table shows the sessions abandoned")
 
 checks.finish()

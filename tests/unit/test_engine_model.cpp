@@ -135,8 +135,52 @@ TEST_CASE("the session table counts sessions, where they live, and what a crash 
   CHECK(result.summary.sessions_started == 5);
   CHECK(result.summary.sessions_lost == 3);
   CHECK(result.summary.sessions_ended == 2);
+  CHECK(result.summary.sessions_abandoned == 1);  // the one found elsewhere; a lost one is not
   CHECK(result.summary.sessions_active == 0);
   CHECK(result.buckets[0].logins == 5);
+}
+
+TEST_CASE("the recorder turns busy and service seconds into utilisations, waits into means") {
+  const Scenario scenario = scenario_of(100, 50);
+  Design design;
+  Recorder recorder(scenario, design, 0);
+  recorder.worker_taken(10, 0.0);
+  recorder.worker_taken(20, 0.3);
+  recorder.store_slot_taken(0.02);
+  recorder.store_slot_taken(0.0);
+  recorder.page_ok(5);
+  recorder.page_ok(60);
+  BucketSnapshot first;
+  first.busy_worker_s = 40;
+  first.service_worker_s = 100;
+  first.has_store = true;
+  first.store_busy_slot_s = 5;
+  first.store_slot_s = 50;
+  recorder.close_bucket(0, first);
+  recorder.worker_taken(60, 0.5);
+  BucketSnapshot end = first;
+  end.busy_worker_s = 100;
+  end.service_worker_s = 200;
+  end.store_busy_slot_s = 5;  // the store idle over the second bucket
+  end.store_slot_s = 100;
+  const RunResult result = recorder.finish(100, end, 0);
+  CHECK(result.buckets[0].worker_utilization == doctest::Approx(0.4));
+  CHECK(result.buckets[1].worker_utilization == doctest::Approx(0.6));
+  CHECK(result.buckets[0].store_utilization == doctest::Approx(0.1));
+  CHECK(result.buckets[1].store_utilization == doctest::Approx(0.0));
+  CHECK(result.buckets[0].queue_wait_ms == doctest::Approx(150));
+  CHECK(result.buckets[1].queue_wait_ms == doctest::Approx(500));
+  CHECK(result.summary.worker_utilization == doctest::Approx(0.5));
+  CHECK(result.summary.store_utilization == doctest::Approx(0.05));
+  CHECK(result.summary.queue_wait_ms == doctest::Approx(800.0 / 3));
+  CHECK(result.summary.store_wait_ms == doctest::Approx(10));
+  CHECK(result.summary.page_throughput_rps == doctest::Approx(2.0 / 100));
+
+  Recorder without_store(scenario, design, 0);
+  const RunResult plain = without_store.finish(100, BucketSnapshot{}, 0);
+  CHECK(std::isnan(plain.summary.store_utilization));
+  CHECK(std::isnan(plain.summary.store_wait_ms));
+  CHECK(std::isnan(plain.summary.queue_wait_ms));
 }
 
 TEST_CASE("the recorder's event windows count what follows an event until the next one, a minute at most") {

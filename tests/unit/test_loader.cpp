@@ -592,7 +592,7 @@ designs:
   CHECK(contains(error_of(kHeader + "expect:\n  - test.ok > lots\n"), "is not a finite decimal number"));
   CHECK(contains(error_of(kHeader + "expect:\n  - test.ok > .nan\n"), "is not a finite decimal number"));
   CHECK(contains(error_of(kHeader + "expect: test.ok > 1\n"), "expect: expected a list"));
-  CHECK(expectation_fields().size() == 25);
+  CHECK(expectation_fields().size() == 32);
 }
 
 TEST_CASE("safety limits name the value and the limit, and can be raised") {

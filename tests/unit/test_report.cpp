@@ -184,7 +184,11 @@ TEST_CASE("summary fields: contract order, lookup") {
                                        "latency_p95_ms",   "latency_p99_ms",
                                        "latency_max_ms",   "throughput_rps",
                                        "cpu_utilization",  "store_ops",
-                                       "revoked_accepted", "in_flight"};
+                                       "sessions_abandoned", "page_throughput_rps",
+                                       "worker_utilization", "queue_wait_ms",
+                                       "store_utilization", "store_wait_ms",
+                                       "token_refreshes",  "revoked_accepted",
+                                       "in_flight"};
   CHECK(summary_field_names() == expected);
 
   Summary s;
@@ -211,7 +215,9 @@ TEST_CASE("summary.csv: header, numbers, NaN") {
       "design,replication,seed,sessions_started,sessions_ended,sessions_lost,sessions_active,forced_logouts,"
       "users_affected,requests,ok,failed,forced,failed_reset,failed_server_down,failed_overload,"
       "failed_store_down,failed_timeout,failed_no_server,latency_mean_ms,latency_p50_ms,latency_p95_ms,"
-      "latency_p99_ms,latency_max_ms,throughput_rps,cpu_utilization,store_ops,revoked_accepted,in_flight");
+      "latency_p99_ms,latency_max_ms,throughput_rps,cpu_utilization,store_ops,sessions_abandoned,"
+      "page_throughput_rps,worker_utilization,queue_wait_ms,store_utilization,store_wait_ms,token_refreshes,"
+      "revoked_accepted,in_flight");
   auto rows = parse_csv(csv);
   REQUIRE(rows.size() == 2);
   const auto& header = rows[0];
@@ -249,7 +255,8 @@ TEST_CASE("CSV quoting round trip and field counts in every file") {
   auto series = parse_csv(timeseries_csv(runs));
   CHECK(series[0] == std::vector<std::string>{"design", "replication", "time_s", "active_sessions", "logins",
                                               "forced_logouts", "sessions_lost", "requests", "ok", "failed",
-                                              "latency_p50_ms", "latency_p99_ms", "servers_up",
+                                              "latency_p50_ms", "latency_p99_ms", "queue_wait_ms",
+                                              "worker_utilization", "store_utilization", "servers_up",
                                               "servers_in_rotation", "cpu_utilization"});
   CHECK(series.size() == 1 + 4 * 2);
   CHECK(series[1][column_of(series[0], "time_s")] == "10.000");
@@ -417,9 +424,34 @@ TEST_CASE("table: one replication") {
   CHECK(text.find("FAIL  shared-redis.latency_p99_ms < 50  (actual 120.340)") != std::string::npos);
   CHECK(text.find("\033[") == std::string::npos);
 
-  // The most important rows come first.
+  // The most important rows come first: what the users saw, then what the servers lost.
+  CHECK(text.find("users affected") < text.find("forced logouts"));
+  CHECK(text.find("forced logouts") < text.find("sessions lost"));
+  CHECK(text.find("sessions lost") < text.find("failed requests"));
   CHECK(text.find("sessions lost") < text.find("latency p99"));
   CHECK(text.find("latency p99") < text.find("sessions started"));
+  CHECK(text.find("throughput (req/s)") < text.find("page throughput (req/s)"));
+  CHECK(text.find("workers busy (%)") != std::string::npos);
+  // Rows that are 0 (or undefined) in every design are left out.
+  CHECK(text.find("sessions abandoned") == std::string::npos);
+  CHECK(text.find("token refreshes") == std::string::npos);
+  CHECK(text.find("store busy") == std::string::npos);
+}
+
+TEST_CASE("table: abandoned sessions and refreshes get a row when a design has some") {
+  std::vector<RunResult> runs = {make_run("sticky-memory", 0, 10), make_run("shared-redis", 0, 0)};
+  runs[0].summary.sessions_abandoned = 3181;
+  runs[1].summary.token_refreshes = 42;
+  runs[1].summary.store_utilization = 0.25;
+  std::ostringstream out;
+  print_table(out, make_scenario({"sticky-memory", "shared-redis"}), runs, {}, false);
+  const std::string text = out.str();
+  INFO(text);
+  CHECK(text.find("sessions abandoned") > text.find("sessions lost"));
+  CHECK(text.find("sessions abandoned") < text.find("failed requests"));
+  CHECK(text.find("3,181") != std::string::npos);
+  CHECK(text.find("token refreshes") != std::string::npos);
+  CHECK(text.find("store busy (%)") != std::string::npos);
 }
 
 TEST_CASE("table: several replications") {
