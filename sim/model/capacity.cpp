@@ -75,8 +75,8 @@ OfferedLoad offered_load(const Design& design) {
     load.refreshes_per_s = load.logged_in_users / (access_s + think);
   }
   load.all_requests_per_s = load.requests_per_s + 2 * load.visits_per_s + load.refreshes_per_s;
-  const double ops_per_s = load.requests_per_s * page_ops + load.visits_per_s * (2 * login_ops + read_ops) +
-                           load.refreshes_per_s;
+  const double ops_per_s =
+      load.requests_per_s * page_ops + load.visits_per_s * (2 * login_ops + read_ops) + load.refreshes_per_s;
   const double cpu_seconds = (load.requests_per_s * (cpu + extra_cpu) +
                               (2 * load.visits_per_s + load.refreshes_per_s) * (login_cpu + extra_cpu)) /
                              servers.speed;
@@ -84,9 +84,11 @@ OfferedLoad offered_load(const Design& design) {
     load.store_part_s = ops_per_s * operation_s / load.all_requests_per_s;
     load.worker_hold_s = load.store_part_s + cpu_seconds / load.all_requests_per_s;
   }
-  load.worker_capacity_per_s = load.worker_hold_s > 0 ? servers.count * servers.workers / load.worker_hold_s : INFINITY;
+  load.worker_capacity_per_s =
+      load.worker_hold_s > 0 ? servers.count * servers.workers / load.worker_hold_s : INFINITY;
   load.store_ops_per_s = ops_per_s;
-  load.store_capacity_per_s = load.store_operation_s > 0 ? load.store_slots / load.store_operation_s : INFINITY;
+  load.store_capacity_per_s =
+      load.store_operation_s > 0 ? load.store_slots / load.store_operation_s : INFINITY;
   return load;
 }
 
@@ -112,25 +114,27 @@ std::vector<std::string> capacity_warnings(const Scenario& scenario) {
     const double worker_share = load.all_requests_per_s / load.worker_capacity_per_s;
     if (worker_share >= 1.0 && share < 1.0) {
       const std::string store_part =
-          load.store_part_s > 0 ? fmt::format(" ({:.1f} ms of it waiting for the {})", load.store_part_s * 1e3,
-                                              load.store_name)
-                                : "";
+          load.store_part_s > 0
+              ? fmt::format(" ({:.1f} ms of it waiting for the {})", load.store_part_s * 1e3, load.store_name)
+              : "";
       warnings.push_back(fmt::format(
-          "{}: about {:.0f} requests/s are offered to {} workers ({} servers x {}), which serve at most about "
-          "{:.0f}/s: a request holds its worker {:.1f} ms on average{}; that is {} their capacity, so queues grow "
+          "{}: about {:.0f} requests/s are offered to {} workers ({} servers x {}), which serve at most "
+          "about "
+          "{:.0f}/s: a request holds its worker {:.1f} ms on average{}; that is {} their capacity, so queues "
+          "grow "
           "without bound (more servers.workers or servers{})",
-          design.name, load.all_requests_per_s, design.servers.count * design.servers.workers, design.servers.count,
-          design.servers.workers, load.worker_capacity_per_s, load.worker_hold_s * 1e3, store_part,
-          share_text(worker_share), load.store_part_s > 0 ? ", or a faster store" : ""));
+          design.name, load.all_requests_per_s, design.servers.count * design.servers.workers,
+          design.servers.count, design.servers.workers, load.worker_capacity_per_s, load.worker_hold_s * 1e3,
+          store_part, share_text(worker_share), load.store_part_s > 0 ? ", or a faster store" : ""));
     }
     const double store_share = load.store_ops_per_s / load.store_capacity_per_s;
     if (load.has_store && store_share >= 1.0)
       warnings.push_back(fmt::format(
           "{}: about {:.0f} store operations/s are offered to the {}, which {} at most about {:.0f}/s "
           "({:.3g} ms each): that is {} its capacity, so operations queue without bound",
-          design.name, load.store_ops_per_s, store_slots_text(load), load.store_slots == 1 ? "serves" : "serve",
-          load.store_capacity_per_s,
-          load.store_operation_s * 1e3, share_text(store_share)));
+          design.name, load.store_ops_per_s, store_slots_text(load),
+          load.store_slots == 1 ? "serves" : "serve", load.store_capacity_per_s, load.store_operation_s * 1e3,
+          share_text(store_share)));
   }
   return warnings;
 }
@@ -140,18 +144,18 @@ std::vector<std::string> saturation_notes(const Design& design, const Utilizatio
   const OfferedLoad load = offered_load(design);
   auto percent = [](double fraction) { return fmt::format("{:.0f}%", fraction * 100); };
   if (used.workers >= kSaturatedUtilization) {
-    std::string note = fmt::format("app server workers {} busy: requests wait {} for one", percent(used.workers),
-                                   wait_text(used.queue_wait_ms));
+    std::string note = fmt::format("app server workers {} busy: requests wait {} for one",
+                                   percent(used.workers), wait_text(used.queue_wait_ms));
     if (load.has_store && used.cpu < used.workers / 2)
       note += fmt::format(" (CPU only {} busy: a worker waits for the {} during each store operation)",
                           percent(used.cpu), load.store_name);
     notes.push_back(note);
   }
   if (load.has_store && used.store >= kSaturatedUtilization)
-    notes.push_back(fmt::format("{} {} busy: requests wait {} for {}", store_slots_text(load), percent(used.store),
-                                wait_text(used.store_wait_ms), load.store_slots == 1 ? "it" : "one"));
-  if (used.cpu >= kSaturatedUtilization)
-    notes.push_back(fmt::format("CPU {} busy", percent(used.cpu)));
+    notes.push_back(fmt::format("{} {} busy: requests wait {} for {}", store_slots_text(load),
+                                percent(used.store), wait_text(used.store_wait_ms),
+                                load.store_slots == 1 ? "it" : "one"));
+  if (used.cpu >= kSaturatedUtilization) notes.push_back(fmt::format("CPU {} busy", percent(used.cpu)));
   return notes;
 }
 

@@ -21,10 +21,10 @@ struct OfferedLoad {
   double cpu_s_per_s = 0;       // CPU seconds offered per second (speed-1 server seconds)
   double cpu_capacity = 0;      // CPU seconds the servers at t = 0 can serve per second
   double visits_per_s = 0;      // logins (and logouts) per second
-  double refreshes_per_s = 0;     // jwt access tokens renewed (with refresh tokens)
-  double all_requests_per_s = 0;  // pages, logins, logouts and refreshes
-  double worker_hold_s = 0;       // mean time a request holds a worker (store operations + CPU)
-  double store_part_s = 0;        // of which store operations (with their network round trips)
+  double refreshes_per_s = 0;   // jwt access tokens renewed (with refresh tokens)
+  double all_requests_per_s = 0;     // pages, logins, logouts and refreshes
+  double worker_hold_s = 0;          // mean time a request holds a worker (store operations + CPU)
+  double store_part_s = 0;           // of which store operations (with their network round trips)
   double worker_capacity_per_s = 0;  // requests per second the workers at t = 0 can serve
   bool has_store = false;            // the design has a store host
   std::string store_name;            // "redis", "database", ...

@@ -163,12 +163,14 @@ void Recorder::close_bucket(std::size_t index, const BucketSnapshot& snapshot) {
   bucket_wait_s_ = 0;
   bucket_waits_ = 0;
   const double worker_service = snapshot.service_worker_s - bucket_worker_service_mark_;
-  b.worker_utilization = worker_service > 0 ? (snapshot.busy_worker_s - bucket_worker_mark_) / worker_service : 0;
+  b.worker_utilization =
+      worker_service > 0 ? (snapshot.busy_worker_s - bucket_worker_mark_) / worker_service : 0;
   bucket_worker_mark_ = snapshot.busy_worker_s;
   bucket_worker_service_mark_ = snapshot.service_worker_s;
   const double store_slots = snapshot.store_slot_s - bucket_store_slot_mark_;
-  b.store_utilization =
-      snapshot.has_store && store_slots > 0 ? (snapshot.store_busy_slot_s - bucket_store_busy_mark_) / store_slots : NAN;
+  b.store_utilization = snapshot.has_store && store_slots > 0
+                            ? (snapshot.store_busy_slot_s - bucket_store_busy_mark_) / store_slots
+                            : NAN;
   bucket_store_busy_mark_ = snapshot.store_busy_slot_s;
   bucket_store_slot_mark_ = snapshot.store_slot_s;
 }
@@ -195,10 +197,12 @@ RunResult Recorder::finish(double end_s, const BucketSnapshot& snapshot, double 
   s.throughput_rps = static_cast<double>(ok_after_warmup_) / (end_s - scenario_.warmup_s);
   s.cpu_utilization = snapshot.service_core_s > 0 ? snapshot.busy_core_s / snapshot.service_core_s : 0;
   s.page_throughput_rps = static_cast<double>(page_ok_after_warmup_) / (end_s - scenario_.warmup_s);
-  s.worker_utilization = snapshot.service_worker_s > 0 ? snapshot.busy_worker_s / snapshot.service_worker_s : 0;
+  s.worker_utilization =
+      snapshot.service_worker_s > 0 ? snapshot.busy_worker_s / snapshot.service_worker_s : 0;
   s.queue_wait_ms = worker_waits_ > 0 ? worker_wait_s_ / static_cast<double>(worker_waits_) * 1e3 : NAN;
-  s.store_utilization =
-      snapshot.has_store && snapshot.store_slot_s > 0 ? snapshot.store_busy_slot_s / snapshot.store_slot_s : NAN;
+  s.store_utilization = snapshot.has_store && snapshot.store_slot_s > 0
+                            ? snapshot.store_busy_slot_s / snapshot.store_slot_s
+                            : NAN;
   s.store_wait_ms =
       snapshot.has_store && store_waits_ > 0 ? store_wait_s_ / static_cast<double>(store_waits_) * 1e3 : NAN;
   // Little's law over the run: the area under "requests in the system" must equal the sum of

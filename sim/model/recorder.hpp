@@ -20,9 +20,9 @@ struct BucketSnapshot {
   int servers_in_rotation = 0;
   double busy_core_s = 0;     // since the start of the run, over every server
   double service_core_s = 0;  // core-seconds of servers in service, since the start
-  double busy_worker_s = 0;     // worker-seconds spent holding a request, since the start
-  double service_worker_s = 0;  // worker-seconds of servers in service, since the start
-  bool has_store = false;       // the design has a store host
+  double busy_worker_s = 0;   // worker-seconds spent holding a request, since the start
+  double service_worker_s = 0;   // worker-seconds of servers in service, since the start
+  bool has_store = false;        // the design has a store host
   double store_busy_slot_s = 0;  // slot-seconds spent on operations, since the start
   double store_slot_s = 0;       // slot-seconds while the store host was up, since the start
 };

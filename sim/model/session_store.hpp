@@ -24,13 +24,13 @@ struct SessionState {
 };
 
 enum class SessionVerdict {
-  valid,           // the request is served
-  valid_revoked,   // served, although revoked (jwt without denylist, or a denylist that forgot)
-  missing,         // no session: never created, lost, or deleted
-  expired,         // idle longer than ttl, or the token's expiry passed
-  elsewhere,       // memory store: the session lives on another server
-  refused_revoked, // revoked, and the denylist (or the refresh-token store) says so
-  forgotten        // a refresh token the store lost in a crash
+  valid,            // the request is served
+  valid_revoked,    // served, although revoked (jwt without denylist, or a denylist that forgot)
+  missing,          // no session: never created, lost, or deleted
+  expired,          // idle longer than ttl, or the token's expiry passed
+  elsewhere,        // memory store: the session lives on another server
+  refused_revoked,  // revoked, and the denylist (or the refresh-token store) says so
+  forgotten         // a refresh token the store lost in a crash
 };
 
 inline bool served(SessionVerdict verdict) {

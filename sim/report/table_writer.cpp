@@ -26,23 +26,22 @@ constexpr std::size_t kMostEventsShown = 20;
 // then how fast. A name the field table lacks is skipped (requests_failed_final belongs to
 // part 2's effects). Failure causes follow "failed"; rows marked optional appear only when some
 // run has a non-zero value there.
-constexpr const char* kDamageRows[] = {"users_affected",     "requests_failed_final", "forced_logouts",
-                                       "sessions_lost",      "sessions_abandoned",    "failed",
-                                       "failed_reset",       "failed_server_down",    "failed_overload",
-                                       "failed_store_down",  "failed_timeout",        "failed_no_server"};
-constexpr const char* kOtherRows[] = {"latency_p50_ms",     "latency_p95_ms",    "latency_p99_ms",
-                                      "throughput_rps",     "page_throughput_rps", "sessions_started",
-                                      "requests",           "ok",                "latency_mean_ms",
-                                      "latency_max_ms",     "cpu_utilization",   "worker_utilization",
-                                      "queue_wait_ms",      "store_ops",         "store_utilization",
-                                      "store_wait_ms",      "token_refreshes",   "revoked_accepted"};
-constexpr const char* kOptionalRows[] = {"sessions_abandoned", "failed_reset",     "failed_server_down",
-                                         "failed_overload",    "failed_store_down", "failed_timeout",
-                                         "failed_no_server",   "store_utilization", "store_wait_ms",
-                                         "token_refreshes"};
+constexpr const char* kDamageRows[] = {"users_affected",    "requests_failed_final", "forced_logouts",
+                                       "sessions_lost",     "sessions_abandoned",    "failed",
+                                       "failed_reset",      "failed_server_down",    "failed_overload",
+                                       "failed_store_down", "failed_timeout",        "failed_no_server"};
+constexpr const char* kOtherRows[] = {
+    "latency_p50_ms",      "latency_p95_ms",   "latency_p99_ms",    "throughput_rps",
+    "page_throughput_rps", "sessions_started", "requests",          "ok",
+    "latency_mean_ms",     "latency_max_ms",   "cpu_utilization",   "worker_utilization",
+    "queue_wait_ms",       "store_ops",        "store_utilization", "store_wait_ms",
+    "token_refreshes",     "revoked_accepted"};
+constexpr const char* kOptionalRows[] = {
+    "sessions_abandoned", "failed_reset",     "failed_server_down", "failed_overload", "failed_store_down",
+    "failed_timeout",     "failed_no_server", "store_utilization",  "store_wait_ms",   "token_refreshes"};
 // Damage rows are shown in red when non-zero.
-constexpr const char* kAlarmingRows[] = {"users_affected", "requests_failed_final", "forced_logouts", "sessions_lost",
-                                         "sessions_abandoned", "failed"};
+constexpr const char* kAlarmingRows[] = {"users_affected", "requests_failed_final", "forced_logouts",
+                                         "sessions_lost",  "sessions_abandoned",    "failed"};
 // Fields whose differences between designs are listed when there are several replications.
 constexpr const char* kComparedFields[] = {"sessions_lost", "forced_logouts", "failed", "latency_p99_ms"};
 
@@ -64,7 +63,8 @@ const SummaryField& field_named(const char* name) { return *find_summary_field(n
 
 template <std::size_t N>
 bool listed(const char* const (&names)[N], const char* name) {
-  return std::any_of(std::begin(names), std::end(names), [name](const char* listed) { return std::string(listed) == name; });
+  return std::any_of(std::begin(names), std::end(names),
+                     [name](const char* listed) { return std::string(listed) == name; });
 }
 
 bool is_percentage(const SummaryField& field) { return std::string(field.unit) == "fraction"; }
@@ -104,16 +104,18 @@ std::string pad_right(const std::string& text, std::size_t width) {
 std::vector<const SummaryField*> table_rows(const std::vector<RunResult>& runs) {
   std::vector<const SummaryField*> rows;
   auto had_part = [&runs](const SummaryField& field) {
-    return field.group == FieldGroup::core ||
-           std::any_of(runs.begin(), runs.end(), [&](const RunResult& r) { return r.summary.has(field.group); });
+    return field.group == FieldGroup::core || std::any_of(runs.begin(), runs.end(), [&](const RunResult& r) {
+             return r.summary.has(field.group);
+           });
   };
   auto add = [&](const char* name) {
     const SummaryField* field = find_summary_field(name);
     if (field == nullptr || !had_part(*field)) return;
-    const bool shown = !listed(kOptionalRows, name) || std::any_of(runs.begin(), runs.end(), [&](const RunResult& r) {
-      const double value = field->value(r.summary);
-      return value != 0 && !std::isnan(value);
-    });
+    const bool shown =
+        !listed(kOptionalRows, name) || std::any_of(runs.begin(), runs.end(), [&](const RunResult& r) {
+          const double value = field->value(r.summary);
+          return value != 0 && !std::isnan(value);
+        });
     if (shown) rows.push_back(field);
   };
   for (const char* name : kDamageRows) add(name);
@@ -121,7 +123,8 @@ std::vector<const SummaryField*> table_rows(const std::vector<RunResult>& runs) 
   // Then, in field-table order, the fields of the parts of the format some run had (realtime,
   // games, uploads, effects): a design without them shows "-".
   for (const SummaryField& field : summary_fields()) {
-    if (field.group == FieldGroup::core || std::find(rows.begin(), rows.end(), &field) != rows.end()) continue;
+    if (field.group == FieldGroup::core || std::find(rows.begin(), rows.end(), &field) != rows.end())
+      continue;
     if (had_part(field)) rows.push_back(&field);
   }
   return rows;
@@ -328,7 +331,8 @@ void print_warnings(std::ostream& out, const Scenario& scenario, const std::vect
   for (const DesignRuns& design : designs) {
     std::set<std::string> seen;
     std::vector<std::string> lines = saturation_of(scenario, design);
-    for (const RunResult* run : design.runs) lines.insert(lines.end(), run->warnings.begin(), run->warnings.end());
+    for (const RunResult* run : design.runs)
+      lines.insert(lines.end(), run->warnings.begin(), run->warnings.end());
     for (const std::string& warning : lines) {
       if (!seen.insert(warning).second) continue;
       if (!any) out << "\nWarnings:\n";

@@ -102,12 +102,14 @@ class DesignChecker {
   // A refresh token that dies before the access token it renews would renew nothing.
   void check_refresh_tokens() const {
     const JwtSpec& jwt = design_.sessions.jwt;
-    if (design_.sessions.store != StoreKind::jwt || !jwt.refresh.enabled || jwt.refresh.expiry_s > jwt.expiry_s)
+    if (design_.sessions.store != StoreKind::jwt || !jwt.refresh.enabled ||
+        jwt.refresh.expiry_s > jwt.expiry_s)
       return;
-    fail_at(origin_or_start(draft_.jwt_refresh),
-            fmt::format("expiry {} is not longer than the access token's (sessions.jwt.expiry: {}): a refresh "
-                        "token must outlive the access tokens it renews",
-                        format_duration(jwt.refresh.expiry_s), format_duration(jwt.expiry_s)));
+    fail_at(
+        origin_or_start(draft_.jwt_refresh),
+        fmt::format("expiry {} is not longer than the access token's (sessions.jwt.expiry: {}): a refresh "
+                    "token must outlive the access tokens it renews",
+                    format_duration(jwt.refresh.expiry_s), format_duration(jwt.expiry_s)));
   }
 
   void check_autoscale() {

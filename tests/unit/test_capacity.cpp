@@ -52,18 +52,21 @@ TEST_CASE("offered load: a worker holds a request through its store operations a
   CHECK(load.store_name == "database");
 
   const std::vector<std::string> warnings = capacity_warnings(scenario);
-  CHECK(has(warnings, "about 220 requests/s are offered to 8 workers (4 servers x 2), which serve at most about "
-                      "146/s: a request holds its worker 54.8 ms on average (52.8 ms of it waiting for the "
-                      "database)"));
+  CHECK(has(warnings,
+            "about 220 requests/s are offered to 8 workers (4 servers x 2), which serve at most about "
+            "146/s: a request holds its worker 54.8 ms on average (52.8 ms of it waiting for the "
+            "database)"));
   CHECK_FALSE(has(warnings, "store operations/s"));  // 20 connections serve 400/s
   CHECK_FALSE(has(warnings, "CPU load"));
 }
 
 TEST_CASE("offered load: the store's connections, and a CPU-bound design warned once") {
-  const Scenario few = load(kDatabaseDesign + "designs:\n  - name: few\n    sessions: {database: {connections: 4}}\n");
+  const Scenario few =
+      load(kDatabaseDesign + "designs:\n  - name: few\n    sessions: {database: {connections: 4}}\n");
   const std::vector<std::string> warnings = capacity_warnings(few);
-  CHECK(has(warnings, "few: about 230 store operations/s are offered to the database connections, which serve at "
-                      "most about 80/s (50 ms each): that is 288% of its capacity"));
+  CHECK(has(warnings,
+            "few: about 230 store operations/s are offered to the database connections, which serve at "
+            "most about 80/s (50 ms each): that is 288% of its capacity"));
   // Without a store, workers that only run CPU saturate with the cores: one warning, about the CPU.
   const Scenario cpu = load(kHeader + R"(clients: {arrival_rate: 10/s, session_duration: 10m, think_time: 1s}
 servers: {count: 2, cores: 2}
@@ -101,8 +104,9 @@ TEST_CASE("saturation notes name the busy resource and its wait") {
   used.store_wait_ms = 0;
   std::vector<std::string> notes = saturation_notes(scenario.designs[0], used);
   REQUIRE(notes.size() == 1);
-  CHECK(notes[0] == "app server workers 100% busy: requests wait 1.9 s for one (CPU only 4% busy: a worker waits "
-                    "for the database during each store operation)");
+  CHECK(notes[0] ==
+        "app server workers 100% busy: requests wait 1.9 s for one (CPU only 4% busy: a worker waits "
+        "for the database during each store operation)");
   used.store = 1.0;
   used.store_wait_ms = 47.7;
   notes = saturation_notes(scenario.designs[0], used);

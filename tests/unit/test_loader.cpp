@@ -752,9 +752,10 @@ designs:
   // The refresh token must outlive the access token, also when a design changes only one of them.
   CHECK(contains(error_of(kHeader + "sessions: {store: jwt, jwt: {refresh: {expiry: 1h}}}\n"),
                  "test.yaml:4:39: sessions.jwt.refresh: expiry 1h is not longer than the access token's"));
-  CHECK(contains(error_of(kHeader + "sessions: {store: jwt, jwt: {refresh: {}}}\ndesigns:\n  - name: a\n"
-                                    "    sessions: {jwt: {expiry: 8d}}\n"),
-                 "sessions.jwt.refresh: expiry 7d is not longer than the access token's (sessions.jwt.expiry: 8d)"));
+  CHECK(contains(
+      error_of(kHeader + "sessions: {store: jwt, jwt: {refresh: {}}}\ndesigns:\n  - name: a\n"
+                         "    sessions: {jwt: {expiry: 8d}}\n"),
+      "sessions.jwt.refresh: expiry 7d is not longer than the access token's (sessions.jwt.expiry: 8d)"));
   CHECK(error_of(kHeader + "sessions: {store: redis, jwt: {expiry: 8d, refresh: {}}}\n") == "loaded");
 }
 

@@ -232,9 +232,10 @@ void WebVisitors::send(std::uint32_t u, RequestType type, bool is_retry) {
   request.cpu_s += store_.extra_cpu_s();
   request.request_bytes = clients.request_bytes;
   request.credential_bytes = store_.extra_request_bytes();
-  request.response_bytes = type == RequestType::refresh ? world_.design.sessions.jwt.token_bytes : clients.response_bytes;
-  request.reads_store = type == RequestType::refresh ||
-                        (type != RequestType::login && store_host_.exists() && store_.looks_up_every_request());
+  request.response_bytes =
+      type == RequestType::refresh ? world_.design.sessions.jwt.token_bytes : clients.response_bytes;
+  request.reads_store = type == RequestType::refresh || (type != RequestType::login && store_host_.exists() &&
+                                                         store_.looks_up_every_request());
   request.route.client_ip = user.ip;
   request.route.new_session = type == RequestType::login;
   if (user.cookie_server >= 0 && type != RequestType::login) request.route.cookie_server = user.cookie_server;
@@ -264,7 +265,8 @@ bool WebVisitors::executed(const Exchange& exchange) {
       sessions_.end(u);
       return store_.writes_at_login();
     case RequestType::page:
-      return store_.writes_sessions() && world_.design.clients.requests[exchange.request.detail].writes_session;
+      return store_.writes_sessions() &&
+             world_.design.clients.requests[exchange.request.detail].writes_session;
     case RequestType::refresh:
       if (sessions_.alive(u)) sessions_.renew_token(u, world_.now());
       return false;
@@ -291,7 +293,9 @@ void WebVisitors::answered(const Exchange& exchange, Outcome outcome, FailureCau
           continue_visit(u);
           break;
         case RequestType::logout: end_visit(u); break;
-        case RequestType::refresh: send(u, RequestType::page); break;  // the page it was for
+        case RequestType::refresh:
+          send(u, RequestType::page);
+          break;  // the page it was for
       }
       break;
     case Outcome::forced: on_forced(u); break;
@@ -341,7 +345,9 @@ void WebVisitors::on_failed(std::uint32_t u) {
       }
       break;
     case RequestType::page:
-    case RequestType::refresh: continue_visit(u); break;  // the next page tries again
+    case RequestType::refresh:
+      continue_visit(u);
+      break;                                        // the next page tries again
     case RequestType::logout: end_visit(u); break;  // the user walks away all the same
   }
 }

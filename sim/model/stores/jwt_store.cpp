@@ -54,9 +54,10 @@ class JwtStore final : public SessionStore {
     if (!refresh() || !session.alive) return SessionVerdict::missing;
     if (now_s >= session.created_s + spec_.jwt.refresh.expiry_s) return SessionVerdict::expired;
     if (session.revoked) return SessionVerdict::refused_revoked;  // its refresh token was deleted
-    const bool lost = std::any_of(refresh_tokens_lost_.begin(), refresh_tokens_lost_.end(), [&](const auto& span) {
-      return session.created_s >= span.first && session.created_s <= span.second;
-    });
+    const bool lost =
+        std::any_of(refresh_tokens_lost_.begin(), refresh_tokens_lost_.end(), [&](const auto& span) {
+          return session.created_s >= span.first && session.created_s <= span.second;
+        });
     return lost ? SessionVerdict::forgotten : SessionVerdict::valid;
   }
   bool fails_over() const override { return !on_database() && spec_.redis.replica; }
@@ -70,9 +71,12 @@ class JwtStore final : public SessionStore {
     const double lost_from = store_crash_loses_created_from(spec_.redis, crash_s);
     denylist_forgot_before_s_ = std::max(denylist_forgot_before_s_, std::isinf(lost_from) ? crash_s : lost_from);
     if (refresh()) refresh_tokens_lost_.emplace_back(lost_from, crash_s);
-    const char* what = !refresh() ? "denylist" : spec_.jwt.denylist ? "denylist and refresh tokens" : "refresh tokens";
+    const char* what = !refresh()           ? "denylist"
+                       : spec_.jwt.denylist ? "denylist and refresh tokens"
+                                            : "refresh tokens";
     effect.detail = fmt::format("{}, {}", what, persistence_outcome(spec_.redis, lost_from));
-    if (refresh()) effect.detail += " (users whose refresh token is lost are logged out at their next refresh)";
+    if (refresh())
+      effect.detail += " (users whose refresh token is lost are logged out at their next refresh)";
     return effect;
   }
   Revocation revocation() const override { return Revocation::flag_token; }

@@ -58,7 +58,8 @@ void apply_sessions(const Node& node, const std::string& path, DesignDraft& draf
       sessions.database.connections = read_int(*item, database.path("connections"), 1);
   }
   if (const Node* value = section.get("jwt")) {
-    const Section jwt(*value, section.path("jwt"), {"verify_cpu", "token_bytes", "expiry", "denylist", "refresh"});
+    const Section jwt(*value, section.path("jwt"),
+                      {"verify_cpu", "token_bytes", "expiry", "denylist", "refresh"});
     JwtSpec& spec = sessions.jwt;
     if (const Node* item = jwt.get("verify_cpu"))
       spec.verify_cpu_s = read_duration(*item, jwt.path("verify_cpu"), Lowest::zero);
