@@ -757,6 +757,9 @@ designs:
                          "    sessions: {jwt: {expiry: 8d}}\n"),
       "sessions.jwt.refresh: expiry 7d is not longer than the access token's (sessions.jwt.expiry: 8d)"));
   CHECK(error_of(kHeader + "sessions: {store: redis, jwt: {expiry: 8d, refresh: {}}}\n") == "loaded");
+  // An access token that lives no longer than the timeout would be refreshed before every page.
+  CHECK(contains(error_of(kHeader + "clients: {timeout: 30s}\nsessions: {store: jwt, jwt: {expiry: 30s, refresh: {}}}\n"),
+                 "needs an access token that outlives clients.timeout (30s), got sessions.jwt.expiry: 30s"));
 }
 
 TEST_CASE("resolved YAML of a default scenario is byte-stable") {
