@@ -99,8 +99,8 @@ class DesignChecker {
       fail_at(origin, fmt::format("{} users is above the limit of {}", users, context_.limits.max_users));
   }
 
-  // A refresh token that dies before the access token it renews would renew nothing.
-  // A client refreshes a token with less than its timeout left: an access token that lives no
+  // A refresh token that dies before the access token it renews would renew nothing; and a
+  // client refreshes a token with less than its timeout left, so an access token that lives no
   // longer than the timeout would be refreshed before every page, for ever.
   void check_refresh_tokens() const {
     const JwtSpec& jwt = design_.sessions.jwt;
