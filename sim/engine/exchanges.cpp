@@ -139,6 +139,7 @@ void Exchanges::arrive_at_server(std::uint32_t x) {
     drop(x);
     return;
   }
+  e.waiting_since = world_.now();
   if (pool_.take_worker(e.server)) {
     begin_service(x);
   } else if (!pool_.queue_full(e.server)) {
@@ -153,6 +154,7 @@ void Exchanges::arrive_at_server(std::uint32_t x) {
 void Exchanges::begin_service(std::uint32_t x) {
   Exchange& e = at(x);
   e.holds_worker = true;
+  world_.recorder.worker_taken(world_.now(), world_.now() - e.waiting_since);
   if (e.request.reads_store) {
     e.store_pool = StorePool::sessions;
     store_operation(x);
@@ -283,6 +285,7 @@ void Exchanges::enqueue_store(std::uint32_t x) {
     return;
   }
   Exchange& e = at(x);
+  e.waiting_since = world_.now();
   if (store_.take_slot(e.store_pool)) {
     run_store_operation(x);
   } else {
@@ -293,6 +296,7 @@ void Exchanges::enqueue_store(std::uint32_t x) {
 
 void Exchanges::run_store_operation(std::uint32_t x) {
   at(x).holds_store_slot = true;
+  world_.recorder.store_slot_taken(world_.now() - at(x).waiting_since);
   const double service_s = store_.operation_time_s(at(x).store_pool);
   world_.recorder.summary().store_ops++;
   start_execution(x, Stage::store_exec, store_.host(), service_s);

@@ -81,6 +81,7 @@ struct Exchange {
   StorePool store_pool = StorePool::sessions;  // of the store operation in progress
   int server = -1;
   double sent_at = 0;
+  double waiting_since = 0;  // arrival at the server's queue, then at the store's
   Clock::Ticket timeout;
 };
 

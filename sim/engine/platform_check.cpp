@@ -20,6 +20,7 @@
 #include "engine/platform.hpp"
 #include "model/effect_ledger.hpp"
 #include "model/run_estimate.hpp"
+#include "model/session_store.hpp"
 #include "scenario/input_file.hpp"
 #include "scenario/loader.hpp"
 #include "scenario/message_text.hpp"

@@ -8,7 +8,7 @@ namespace statesim::engine {
 
 void RollingDeploy::begin(const DeployEvent& deploy) {
   if (!pending_.empty() || !batch_.empty()) {
-    world_.recorder.add_event(world_.now(), EventKind::deploy, "all", 0, "ignored: a deploy is already in progress");
+    world_.recorder.add_note(world_.now(), EventKind::deploy, "all", "ignored: a deploy is already in progress");
     return;
   }
   deploy_ = deploy;
@@ -35,7 +35,7 @@ void RollingDeploy::next_batch() {
     batch_.push_back(s);
   }
   if (batch_.empty()) {
-    world_.recorder.add_event(world_.now(), EventKind::deploy_done, "all", 0, "every server runs the new version");
+    world_.recorder.add_note(world_.now(), EventKind::deploy_done, "all", "every server runs the new version");
     return;
   }
   for (int s : std::vector<int>(batch_)) pool_.start_drain(s, deploy_.drain_s, /*leaving=*/false);

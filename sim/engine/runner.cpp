@@ -78,7 +78,8 @@ void visit_bucket(Archive& archive, B& b) {
 template <typename Archive, typename E>
 void visit_event(Archive& archive, E& e) {
   archive(e.time_s, e.event, e.target, e.sessions_held, e.sessions_lost, e.detail, e.forced_logouts_after, e.failed_after,
-          e.part2.connections_held, e.part2.connections_dropped, e.part2.matches_held, e.part2.matches_lost);
+          e.window_s, e.part2.connections_held, e.part2.connections_dropped, e.part2.matches_held,
+          e.part2.matches_lost);
 }
 
 struct Put {

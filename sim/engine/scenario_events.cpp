@@ -17,6 +17,10 @@ EventRow& ScenarioEvents::row(EventKind kind, std::string target, std::int64_t l
   return world_.recorder.add_event(world_.now(), kind, std::move(target), lost, std::move(detail));
 }
 
+void ScenarioEvents::note(EventKind kind, std::string target, std::string detail) {
+  world_.recorder.add_note(world_.now(), kind, std::move(target), std::move(detail));
+}
+
 void ScenarioEvents::operator()(const CrashEvent& crash) {
   const int* s = std::get_if<int>(&crash.target);
   if (s == nullptr) {
@@ -25,7 +29,7 @@ void ScenarioEvents::operator()(const CrashEvent& crash) {
   }
   const std::string name = server_name(*s);
   if (!pool_.powered(*s)) {
-    row(EventKind::crash, name, 0, "already down: nothing happens");
+    note(EventKind::crash, name, "already down: nothing happens");
     return;
   }
   pool_.cancel_drain(*s);
@@ -47,7 +51,7 @@ void ScenarioEvents::operator()(const RestartEvent& restart) {
   }
   const std::string name = server_name(*s);
   if (pool_.powered(*s)) {
-    row(EventKind::restart, name, 0, "already up: nothing happens");
+    note(EventKind::restart, name, "already up: nothing happens");
     return;
   }
   pool_.restart(*s);
@@ -82,18 +86,19 @@ void ScenarioEvents::operator()(const TrafficEvent& traffic) {
 
 void ScenarioEvents::crash_store() {
   if (!store_host_.exists()) {
-    row(EventKind::crash, "store", 0, store_.no_store_host_reason());
+    note(EventKind::crash, "store", store_.no_store_host_reason());
     return;
   }
   if (!store_host_.up()) {
-    row(EventKind::crash, "store", 0, "already down: nothing happens");
+    note(EventKind::crash, "store", "already down: nothing happens");
     return;
   }
   const double t = world_.now();
   StoreCrash effect = store_.crash(t);
   if (!store_host_.holds_sessions())
     effect.detail = "no session store in this design: the effects' database is unavailable until it restarts";
-  const std::int64_t held = store_.writes_sessions() ? sessions_.active() : 0;  // a denylist holds no session
+  // The store holds every session (redis, database) or refresh token; a denylist holds none.
+  const std::int64_t held = store_.writes_at_login() ? sessions_.active() : 0;
   const std::int64_t lost = effect.loses_sessions ? sessions_.lose_created_since(effect.lost_created_from_s, t) : 0;
   exchanges_.fail_waiting_for_store(store_host_.go_down());
   store_host_.power_off();  // operations in progress fail, and their servers answer 503
@@ -109,11 +114,11 @@ void ScenarioEvents::fail_over() {
 
 void ScenarioEvents::restart_store() {
   if (!store_host_.exists()) {
-    row(EventKind::restart, "store", 0, "no session store in this design");
+    note(EventKind::restart, "store", "no session store in this design");
     return;
   }
   if (store_host_.up()) {
-    row(EventKind::restart, "store", 0, "already up: nothing happens");
+    note(EventKind::restart, "store", "already up: nothing happens");
     return;
   }
   store_host_.come_up();

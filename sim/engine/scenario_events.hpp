@@ -40,6 +40,8 @@ class ScenarioEvents {
   void restart_store();
   void fail_over();
   EventRow& row(EventKind kind, std::string target, std::int64_t lost, std::string detail);
+  // A row for an event that changed nothing: it opens no window of consequences.
+  void note(EventKind kind, std::string target, std::string detail);
 
   World& world_;
   ServerPool& pool_;

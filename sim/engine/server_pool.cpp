@@ -68,6 +68,7 @@ void ServerPool::tell_balancer(int s) {
 bool ServerPool::take_worker(int s) {
   Server& server = servers_[index(s)];
   if (server.busy_workers >= world_.design.servers.workers) return false;
+  account_cpu(server, world_.now());
   server.busy_workers++;
   return true;
 }
@@ -78,6 +79,7 @@ bool ServerPool::queue_full(int s) const {
 
 std::optional<std::uint32_t> ServerPool::release_worker(int s) {
   Server& server = servers_[index(s)];
+  account_cpu(server, world_.now());
   server.busy_workers--;
   if (server.queue.empty() || !serving(s)) return std::nullopt;
   const std::uint32_t next = server.queue.front();
@@ -96,6 +98,8 @@ void ServerPool::account_cpu(Server& server, double t) {
     const double from = std::max(server.accounted_until, server.ready_at);
     server.busy_core_s += std::min<double>(server.running_cpu, cores) * span;
     server.service_core_s += cores * (t - from);
+    server.busy_worker_s += server.busy_workers * span;
+    server.service_worker_s += world_.design.servers.workers * (t - from);
   }
   server.accounted_until = t;
 }
@@ -118,6 +122,8 @@ CpuTotals ServerPool::cpu_totals(double t) {
     account_cpu(server, t);
     totals.busy_core_s += server.busy_core_s;
     totals.service_core_s += server.service_core_s;
+    totals.busy_worker_s += server.busy_worker_s;
+    totals.service_worker_s += server.service_worker_s;
   }
   return totals;
 }
@@ -250,7 +256,7 @@ void ServerPool::resize(int target, double drain_s, const std::string& why) {
         .sessions_held = held;
     for (int s : candidates) start_drain(s, drain_s, /*leaving=*/true);
   } else {
-    world_.recorder.add_event(now, EventKind::scale, "pool", 0, fmt::format("{}; already {} servers", why, current));
+    world_.recorder.add_note(now, EventKind::scale, "pool", fmt::format("{}; already {} servers", why, current));
   }
   last_resize_at_ = now;
 }

@@ -29,9 +29,12 @@ struct CrashReport {
   std::string notes_text() const;
 };
 
+// What the servers' cores and workers did, every server, since t = 0.
 struct CpuTotals {
-  double busy_core_s = 0;     // core-seconds spent running executions, every server, since t = 0
-  double service_core_s = 0;  // core-seconds of servers in service (powered and booted)
+  double busy_core_s = 0;       // core-seconds spent running executions
+  double service_core_s = 0;    // core-seconds of servers in service (powered and booted)
+  double busy_worker_s = 0;     // worker-seconds holding a request (store waits included)
+  double service_worker_s = 0;  // worker-seconds of servers in service
 };
 
 class ServerPool {
@@ -115,9 +118,11 @@ class ServerPool {
     int busy_workers = 0;
     int running_cpu = 0;        // executions running on the host
     std::deque<std::uint32_t> queue;
-    double accounted_until = 0;  // CPU accounting, integrated lazily
+    double accounted_until = 0;  // CPU and worker accounting, integrated lazily
     double busy_core_s = 0;
     double service_core_s = 0;
+    double busy_worker_s = 0;
+    double service_worker_s = 0;
   };
 
   static std::size_t index(int s) { return static_cast<std::size_t>(s); }

@@ -69,7 +69,7 @@ class Simulation {
     pool_.start_health_checks([this] { deploy_.after_probe_round(); });
     autoscaler_.start();
     for (std::size_t b = 1; b < world_.recorder.bucket_count(); ++b)
-      world_.clock.schedule(world_.recorder.bucket_start(b), [this, b] { close_bucket(b - 1); });
+      world_.clock.schedule(world_.recorder.bucket_start(b), [this, b] { close_bucket(b - 1); }, Clock::Lane::observe);
     engine.run_until(world_.scenario.duration_s);
     return finish();
   }
@@ -83,6 +83,12 @@ class Simulation {
     const CpuTotals cpu = pool_.cpu_totals(t);
     snapshot.busy_core_s = cpu.busy_core_s;
     snapshot.service_core_s = cpu.service_core_s;
+    snapshot.busy_worker_s = cpu.busy_worker_s;
+    snapshot.service_worker_s = cpu.service_worker_s;
+    snapshot.has_store = store_host_.exists();
+    const StoreHost::Usage store = store_host_.usage(t);
+    snapshot.store_busy_slot_s = store.busy_slot_s;
+    snapshot.store_slot_s = store.slot_s;
     return snapshot;
   }
 

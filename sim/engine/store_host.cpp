@@ -22,6 +22,8 @@ StoreHost::StoreHost(World& world, const SessionStore& store)
       effects_rng_(world.stream_key(StreamPurpose::effect_store_time)) {
   pools_[0].slots = store.concurrent_operations();
   pools_[1].slots = world.design.sessions.database.connections;
+  pools_[0].counted = store.has_store_host() || (effects_use_store_host(world.design) && !own_effects_pool_);
+  pools_[1].counted = own_effects_pool_;
 }
 
 int StoreHost::cores(const Design& design) {
@@ -32,8 +34,30 @@ int StoreHost::cores(const Design& design) {
 bool StoreHost::take_slot(StorePool pool) {
   Pool& p = of(pool);
   if (p.busy >= p.slots) return false;
+  account(world_.now());
   p.busy++;
   return true;
+}
+
+void StoreHost::release_slot(StorePool pool) {
+  account(world_.now());
+  of(pool).busy--;
+}
+
+void StoreHost::account(double t) {
+  const double span = t - accounted_until_;
+  if (span <= 0) return;
+  for (const Pool& pool : pools_) {
+    if (!pool.counted) continue;
+    usage_.busy_slot_s += pool.busy * span;
+    if (up_) usage_.slot_s += pool.slots * span;
+  }
+  accounted_until_ = t;
+}
+
+StoreHost::Usage StoreHost::usage(double t) {
+  account(t);
+  return usage_;
 }
 
 std::optional<std::uint32_t> StoreHost::next_waiting(StorePool pool) {
@@ -56,6 +80,7 @@ double StoreHost::operation_time_s(StorePool pool) {
 }
 
 std::deque<std::uint32_t> StoreHost::go_down() {
+  account(world_.now());
   for (const auto& listener : down_listeners_) listener();
   up_ = false;
   world_.clock.cancel(failover_);
@@ -68,6 +93,7 @@ std::deque<std::uint32_t> StoreHost::go_down() {
 }
 
 void StoreHost::come_up() {
+  account(world_.now());
   host()->turn_on();
   up_ = true;
   world_.clock.cancel(failover_);

@@ -38,7 +38,7 @@ class StoreHost {
   bool take_slot(StorePool pool);
   void enqueue(StorePool pool, std::uint32_t exchange) { of(pool).waiting.push_back(exchange); }
   // Frees a slot; the slot is not taken again here (the caller decides who gets it).
-  void release_slot(StorePool pool) { of(pool).busy--; }
+  void release_slot(StorePool pool);
   bool slot_free(StorePool pool) { return of(pool).busy < of(pool).slots; }
   std::optional<std::uint32_t> next_waiting(StorePool pool);
   // The two are the same operations (the sessions live in the effects' database).
@@ -63,13 +63,23 @@ class StoreHost {
   // Cores the store host needs: one per operation it serves at once.
   static int cores(const Design& design);
 
+  // Slot-seconds spent on operations, and slot-seconds while up, since t = 0, up to `t`, over
+  // the pools the design uses (the session store's, the effects' own database).
+  struct Usage {
+    double busy_slot_s = 0;
+    double slot_s = 0;
+  };
+  Usage usage(double t);
+
  private:
   struct Pool {
     int slots = 1;
     int busy = 0;
     std::deque<std::uint32_t> waiting;
+    bool counted = false;  // in the usage: the design runs operations in it
   };
   Pool& of(StorePool pool) { return pools_[pool == StorePool::effects && own_effects_pool_ ? 1 : 0]; }
+  void account(double t);  // integrates the usage up to `t`
 
   World& world_;
   const SessionStore& store_;
@@ -82,6 +92,8 @@ class StoreHost {
   RandomStream effects_rng_;
   Clock::Ticket failover_;
   std::vector<std::function<void()>> down_listeners_;
+  Usage usage_;
+  double accounted_until_ = 0;
 };
 
 }  // namespace statesim::engine

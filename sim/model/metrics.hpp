@@ -89,6 +89,17 @@ const char* failure_cause_name(FailureCause cause);  // "reset", "server_down", 
 //   throughput_rps     ok requests sent at or after warmup / (duration - warmup)
 //   cpu_utilization    busy core-seconds / core-seconds of servers in service
 //   store_ops          operations served by the session store (or the jwt denylist)
+//   sessions_abandoned ended because a server did not know them (another server's memory, a
+//                      refresh token the store lost): a subset of sessions_ended
+//   page_throughput_rps   ok page requests (logins, logouts, refreshes left out) sent at or after
+//                      warmup / (duration - warmup)
+//   worker_utilization busy worker-seconds / worker-seconds of servers in service (a worker is
+//                      busy from taking a request until its answer leaves, store waits included)
+//   queue_wait_ms      mean wait of a request at a server for a worker (0 for one served at once)
+//   store_utilization  busy slot-seconds / slot-seconds while the store host is up (redis: one
+//                      slot; database: connections); NaN without a store host
+//   store_wait_ms      mean wait of a store operation for a slot; NaN without one
+//   token_refreshes    jwt access tokens renewed with a refresh token
 //   revoked_accepted   requests accepted with a revoked session or token
 //   in_flight          sent but neither answered nor failed at the end
 //   requests_failed_final   web visitors' requests whose last attempt failed (no retry left):
@@ -129,6 +140,13 @@ const char* failure_cause_name(FailureCause cause);  // "reset", "server_down", 
   FIELD(throughput_rps, real, "throughput (req/s)", "req/s", 3, core)               \
   FIELD(cpu_utilization, real, "cpu utilisation (%)", "fraction", 4, core)          \
   FIELD(store_ops, count, "store operations", "", 0, core)                          \
+  FIELD(sessions_abandoned, count, "sessions abandoned", "", 0, core)               \
+  FIELD(page_throughput_rps, real, "page throughput (req/s)", "req/s", 3, core)     \
+  FIELD(worker_utilization, real, "workers busy (%)", "fraction", 4, core)          \
+  FIELD(queue_wait_ms, real, "wait for a worker (ms)", "ms", 3, core)               \
+  FIELD(store_utilization, real, "store busy (%)", "fraction", 4, core)             \
+  FIELD(store_wait_ms, real, "wait for the store (ms)", "ms", 3, core)              \
+  FIELD(token_refreshes, count, "token refreshes", "", 0, core)                     \
   FIELD(revoked_accepted, count, "revoked but accepted", "", 0, core)               \
   FIELD(in_flight, count, "in flight at end", "", 0, core)                          \
   /* uploads */                                                                     \
@@ -190,6 +208,10 @@ struct Summary {
 //   requests             requests sent
 //   ok, failed           requests answered successfully / failed (by completion time)
 //   latency_p50_ms, latency_p99_ms   of ok requests completed in the bucket; NaN if none
+//   queue_wait_ms        mean wait for a worker of the requests that got one in the bucket; NaN if none
+//   worker_utilization   busy fraction of the workers of servers in service, over the bucket
+//   store_utilization    busy fraction of the store's slots while up, over the bucket; NaN without
+//                        a store host (or with the store down the whole bucket)
 //   servers_up           hosts powered on at the end of the bucket
 //   servers_in_rotation  servers the balancer sends new sessions to, at the end
 //   cpu_utilization      busy fraction of the cores of servers up, over the bucket
@@ -210,6 +232,9 @@ struct Summary {
   BUCKET(failed, count, 0, core)                  \
   BUCKET(latency_p50_ms, real, 3, core)           \
   BUCKET(latency_p99_ms, real, 3, core)           \
+  BUCKET(queue_wait_ms, real, 3, core)            \
+  BUCKET(worker_utilization, real, 4, core)       \
+  BUCKET(store_utilization, real, 4, core)        \
   BUCKET(servers_up, count, 0, core)              \
   BUCKET(servers_in_rotation, count, 0, core)     \
   BUCKET(cpu_utilization, real, 4, core)         \
@@ -231,7 +256,7 @@ struct Bucket {
 #undef STATESIM_BUCKET_MEMBER
 };
 
-// EventRow::forced_logouts_after and failed_after count this long after the event.
+// EventRow::forced_logouts_after and failed_after count at most this long after the event.
 inline constexpr double kEventWindow_s = 60;
 
 // What an events.csv row reports: a scheduled event, or a step it set off (a deploy's batches,
@@ -277,9 +302,15 @@ struct EventRow {
   std::int64_t sessions_lost = 0;        // sessions this event destroyed
   std::string detail;                    // free text: why, how many servers, ...
   Part2Losses part2;
-  // Consequences in the window [time_s, time_s + window): filled for the report.
+  // Consequences in the window [time_s, time_s + window_s): forced logouts and failed requests
+  // from the event's instant until the next event that opens a window, kEventWindow_s, or the
+  // end of the run, whichever comes first. Windows do not overlap, so each consequence counts
+  // once, in the window of the most recent event. NaN: a row that opens no window (an event
+  // that changed nothing, or an observation such as a server back in rotation).
   std::int64_t forced_logouts_after = 0;
   std::int64_t failed_after = 0;
+  double window_s = kEventWindow_s;
+  bool has_window() const { return window_s == window_s; }  // not NaN
 };
 
 struct RunResult {

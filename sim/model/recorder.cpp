@@ -55,12 +55,27 @@ void Recorder::request_ok(double t, double sent_at) {
 
 void Recorder::request_forced(double) { result_.summary.forced++; }
 
+void Recorder::page_ok(double sent_at) {
+  if (sent_at >= scenario_.warmup_s) page_ok_after_warmup_++;
+}
+
+void Recorder::worker_taken(double, double wait_s) {
+  worker_wait_s_ += wait_s;
+  worker_waits_++;
+  bucket_wait_s_ += wait_s;
+  bucket_waits_++;
+}
+
+void Recorder::store_slot_taken(double wait_s) {
+  store_wait_s_ += wait_s;
+  store_waits_++;
+}
+
 void Recorder::request_failed(double t, FailureCause cause) {
   result_.summary.failed++;
   result_.summary.failures_of(cause)++;
   bucket(t).failed++;
-  for (const EventWindow& window : windows_)
-    if (t < window.until) result_.events[window.row].failed_after++;
+  count_consequence(t, &EventRow::failed_after);
 }
 
 void Recorder::session_started(double t) {
@@ -76,12 +91,22 @@ void Recorder::session_lost(double t) {
 void Recorder::forced_logout(double t) {
   result_.summary.forced_logouts++;
   bucket(t).forced_logouts++;
-  for (const EventWindow& window : windows_)
-    if (t < window.until) result_.events[window.row].forced_logouts_after++;
+  count_consequence(t, &EventRow::forced_logouts_after);
 }
 
-EventRow& Recorder::add_event(double t, EventKind kind, std::string target, std::int64_t sessions_lost,
-                              std::string detail) {
+void Recorder::count_consequence(double t, std::int64_t EventRow::*column) {
+  if (t != instant_s_) {
+    instant_s_ = t;
+    instant_forced_ = instant_failed_ = 0;
+    instant_row_ = kNoRow;
+    if (window_row_ != kNoRow && t < result_.events[window_row_].time_s + kEventWindow_s) instant_row_ = window_row_;
+  }
+  (column == &EventRow::failed_after ? instant_failed_ : instant_forced_)++;
+  if (instant_row_ != kNoRow) result_.events[instant_row_].*column += 1;
+}
+
+EventRow& Recorder::add_row(double t, EventKind kind, std::string target, std::int64_t sessions_lost,
+                            std::string detail) {
   EventRow row;
   row.time_s = t;
   row.event = kind;
@@ -89,10 +114,35 @@ EventRow& Recorder::add_event(double t, EventKind kind, std::string target, std:
   row.sessions_lost = sessions_lost;
   row.detail = std::move(detail);
   result_.events.push_back(std::move(row));
-  windows_.erase(std::remove_if(windows_.begin(), windows_.end(), [t](const EventWindow& w) { return w.until <= t; }),
-                 windows_.end());
-  windows_.push_back(EventWindow{result_.events.size() - 1, t + kEventWindow_s});
   return result_.events.back();
+}
+
+EventRow& Recorder::add_event(double t, EventKind kind, std::string target, std::int64_t sessions_lost,
+                              std::string detail) {
+  const std::size_t index = result_.events.size();
+  EventRow& row = add_row(t, kind, std::move(target), sessions_lost, std::move(detail));
+  row.window_s = kEventWindow_s;
+  if (window_row_ != kNoRow) {  // the previous window ends here
+    EventRow& previous = result_.events[window_row_];
+    previous.window_s = std::min(previous.window_s, t - previous.time_s);
+  }
+  window_row_ = index;
+  if (t == instant_s_) {  // what this instant already counted belongs to this event
+    if (instant_row_ != kNoRow) {
+      result_.events[instant_row_].forced_logouts_after -= instant_forced_;
+      result_.events[instant_row_].failed_after -= instant_failed_;
+    }
+    row.forced_logouts_after += instant_forced_;
+    row.failed_after += instant_failed_;
+    instant_row_ = index;
+  }
+  return row;
+}
+
+EventRow& Recorder::add_note(double t, EventKind kind, std::string target, std::string detail) {
+  EventRow& row = add_row(t, kind, std::move(target), 0, std::move(detail));
+  row.window_s = NAN;
+  return row;
 }
 
 void Recorder::close_bucket(std::size_t index, const BucketSnapshot& snapshot) {
@@ -112,10 +162,28 @@ void Recorder::close_bucket(std::size_t index, const BucketSnapshot& snapshot) {
   b.cpu_utilization = service_delta > 0 ? busy_delta / service_delta : 0;
   bucket_busy_mark_ = snapshot.busy_core_s;
   bucket_service_mark_ = snapshot.service_core_s;
+  b.queue_wait_ms = bucket_waits_ > 0 ? bucket_wait_s_ / static_cast<double>(bucket_waits_) * 1e3 : NAN;
+  bucket_wait_s_ = 0;
+  bucket_waits_ = 0;
+  const double worker_service = snapshot.service_worker_s - bucket_worker_service_mark_;
+  b.worker_utilization =
+      worker_service > 0 ? (snapshot.busy_worker_s - bucket_worker_mark_) / worker_service : 0;
+  bucket_worker_mark_ = snapshot.busy_worker_s;
+  bucket_worker_service_mark_ = snapshot.service_worker_s;
+  const double store_slots = snapshot.store_slot_s - bucket_store_slot_mark_;
+  b.store_utilization = snapshot.has_store && store_slots > 0
+                            ? (snapshot.store_busy_slot_s - bucket_store_busy_mark_) / store_slots
+                            : NAN;
+  bucket_store_busy_mark_ = snapshot.store_busy_slot_s;
+  bucket_store_slot_mark_ = snapshot.store_slot_s;
 }
 
 RunResult Recorder::finish(double end_s, const BucketSnapshot& snapshot, double residual_sojourn_s) {
   close_bucket(result_.buckets.size() - 1, snapshot);
+  if (window_row_ != kNoRow) {  // the end of the run cuts the last window
+    EventRow& last = result_.events[window_row_];
+    last.window_s = std::min(last.window_s, end_s - last.time_s);
+  }
   Summary& s = result_.summary;
   s.sessions_active = snapshot.active_sessions;
   s.in_flight = requests_in_system_;
@@ -131,6 +199,15 @@ RunResult Recorder::finish(double end_s, const BucketSnapshot& snapshot, double 
   }
   s.throughput_rps = static_cast<double>(ok_after_warmup_) / (end_s - scenario_.warmup_s);
   s.cpu_utilization = snapshot.service_core_s > 0 ? snapshot.busy_core_s / snapshot.service_core_s : 0;
+  s.page_throughput_rps = static_cast<double>(page_ok_after_warmup_) / (end_s - scenario_.warmup_s);
+  s.worker_utilization =
+      snapshot.service_worker_s > 0 ? snapshot.busy_worker_s / snapshot.service_worker_s : 0;
+  s.queue_wait_ms = worker_waits_ > 0 ? worker_wait_s_ / static_cast<double>(worker_waits_) * 1e3 : NAN;
+  s.store_utilization = snapshot.has_store && snapshot.store_slot_s > 0
+                            ? snapshot.store_busy_slot_s / snapshot.store_slot_s
+                            : NAN;
+  s.store_wait_ms =
+      snapshot.has_store && store_waits_ > 0 ? store_wait_s_ / static_cast<double>(store_waits_) * 1e3 : NAN;
   // Little's law over the run: the area under "requests in the system" must equal the sum of
   // every request's time in the system (those still in it counted up to the end).
   integrate_in_system(end_s);

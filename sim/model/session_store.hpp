@@ -24,12 +24,13 @@ struct SessionState {
 };
 
 enum class SessionVerdict {
-  valid,           // the request is served
-  valid_revoked,   // served, although revoked (jwt without denylist, or a denylist that forgot)
-  missing,         // no session: never created, lost, or deleted
-  expired,         // idle longer than ttl, or the token's expiry passed
-  elsewhere,       // memory store: the session lives on another server
-  refused_revoked  // revoked, and the denylist says so
+  valid,            // the request is served
+  valid_revoked,    // served, although revoked (jwt without denylist, or a denylist that forgot)
+  missing,          // no session: never created, lost, or deleted
+  expired,          // idle longer than ttl, or the token's expiry passed
+  elsewhere,        // memory store: the session lives on another server
+  refused_revoked,  // revoked, and the denylist (or the refresh-token store) says so
+  forgotten         // a refresh token the store lost in a crash
 };
 
 inline bool served(SessionVerdict verdict) {
@@ -57,15 +58,22 @@ class SessionStore {
   const SessionSpec& spec() const { return spec_; }
 
   // ---- what a request costs
-  // Requests other than logins look the session up on the store host before their CPU demand.
+  // The design has a store host (sessions, a jwt denylist or refresh tokens).
   virtual bool has_store_host() const = 0;
+  // Requests other than logins look the session up on the store host before their CPU demand.
+  virtual bool looks_up_every_request() const { return has_store_host(); }
   // Logins, logouts and writes_session requests also write the session to the store host.
   virtual bool writes_sessions() const { return false; }
+  // Logins and logouts write to the store host (the session, or a refresh token).
+  virtual bool writes_at_login() const { return writes_sessions(); }
   virtual double extra_request_bytes() const { return 0; }  // a token travels with every request
   virtual double extra_cpu_s() const { return 0; }          // checking a token's signature
   // Operations the store host serves at once (the rest wait FIFO), and one operation's time.
   virtual int concurrent_operations() const { return 1; }
   virtual double operation_time_s(RandomStream& rng) const;
+  virtual double mean_operation_time_s() const { return spec_.redis.op_time_s; }
+  // What the store host is, for messages: "redis", "database", "jwt denylist (redis)".
+  virtual std::string store_host_name() const { return "redis"; }
 
   // ---- what the server decides
   // The verdict of `server` on a request at `now_s`.
@@ -74,6 +82,14 @@ class SessionStore {
   virtual bool held_by_server() const { return false; }
   // Sessions idle longer than ttl expire (a token's expiry is checked by verdict instead).
   virtual bool expires_when_idle() const { return true; }
+  // Refresh tokens: a client renews an expired access token with a refresh request.
+  virtual bool has_refresh_tokens() const { return false; }
+  // The verdict on a refresh request at `now_s` (valid: a new access token is issued).
+  virtual SessionVerdict refresh_verdict(const SessionState& session, double now_s) const {
+    (void)session;
+    (void)now_s;
+    return SessionVerdict::missing;
+  }
 
   // ---- events
   // A crash of the store host at `crash_s` (only designs with a store host have one). May

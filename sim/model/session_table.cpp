@@ -94,8 +94,22 @@ void SessionTable::carry_out_revocation(std::uint32_t owner, double t) {
 bool SessionTable::check(std::uint32_t owner, int server, double t) {
   const SessionVerdict verdict = store_.verdict(state(owner), server, t);
   if (verdict == SessionVerdict::valid_revoked) recorder_.summary().revoked_accepted++;
+  if (verdict == SessionVerdict::elsewhere && state(owner).alive) recorder_.session_abandoned();
   if (!served(verdict) && verdict != SessionVerdict::missing) end(owner);
   return served(verdict);
+}
+
+bool SessionTable::check_refresh(std::uint32_t owner, double t) {
+  const SessionVerdict verdict = store_.refresh_verdict(state(owner), t);
+  if (served(verdict)) return true;
+  if (verdict == SessionVerdict::forgotten && state(owner).alive) recorder_.session_abandoned();
+  if (verdict != SessionVerdict::missing) end(owner);
+  return false;
+}
+
+void SessionTable::renew_token(std::uint32_t owner, double t) {
+  state(owner).token_issued_s = t;
+  recorder_.token_refreshed();
 }
 
 std::int64_t SessionTable::lose_held_by(int server, double t) {

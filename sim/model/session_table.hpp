@@ -62,6 +62,12 @@ class SessionTable {
   // token, and ends a session that expired, lives elsewhere or was refused.
   bool check(std::uint32_t owner, int server, double t);
 
+  // A refresh request at `t`: is the owner's refresh token good? Ends the session when it is not
+  // (expired, revoked, or lost by the store: that one abandoned).
+  bool check_refresh(std::uint32_t owner, double t);
+  // A new access token is issued at `t`.
+  void renew_token(std::uint32_t owner, double t);
+
   // Every session held in the memory of `server` is lost (its host went down); returns how many.
   std::int64_t lose_held_by(int server, double t);
   // Every session created at or after `from_s` is lost (a store crash); returns how many.

@@ -22,8 +22,10 @@ class TimedQueue {
   // Small captures ([this, index]) fit std::function's inline buffer: no allocation.
   using Action = std::function<void()>;
 
-  // Same-time actions come out lane by lane, in insertion order within a lane.
-  enum class Lane : std::uint8_t { first = 0, normal = 1 };
+  // Same-time actions come out lane by lane, in insertion order within a lane. `observe` reads
+  // the state at the very start of an instant, before any other action of that instant changes
+  // it (the end of a time-series bucket [a, t) is the state just before t).
+  enum class Lane : std::uint8_t { observe = 0, first = 1, normal = 2 };
 
   // Names one pending action; default-constructed, cancelled or popped tickets name none.
   class Ticket {

@@ -83,17 +83,20 @@ std::string events_csv(const std::vector<RunResult>& runs) {
     if (std::any_of(runs.begin(), runs.end(), [&](const RunResult& run) { return run.summary.has(column.group); }))
       columns.push_back(&column);
   std::string csv;
-  std::vector<std::string> header = {"design", "replication", "time_s", "event", "target", "sessions_held",
-                                     "sessions_lost", "forced_logouts_after", "failed_after", "detail"};
+  std::vector<std::string> header = {"design",        "replication",         "time_s",      "event",
+                                     "target",        "sessions_held",       "sessions_lost",
+                                     "forced_logouts_after", "failed_after", "window_s", "detail"};
   for (const Part2Column* column : columns) header.emplace_back(column->name);
   append_row(csv, header);
   for (const RunResult& run : runs) {
     for (const EventRow& e : run.events) {
+      // A row without a window of consequences leaves its three columns empty.
+      const auto windowed = [&e](std::int64_t count) { return e.has_window() ? integer(count) : std::string(); };
       std::vector<std::string> row = {run.summary.design, integer(run.summary.replication),
                                       real(e.time_s, kTimeDecimals), std::string(kEventKindNames.name(e.event)),
                                       e.target, e.sessions_held < 0 ? std::string() : integer(e.sessions_held),
-                                      integer(e.sessions_lost), integer(e.forced_logouts_after),
-                                      integer(e.failed_after), e.detail};
+                                      integer(e.sessions_lost), windowed(e.forced_logouts_after),
+                                      windowed(e.failed_after), real(e.window_s, kTimeDecimals), e.detail};
       for (const Part2Column* column : columns) {
         const std::int64_t count = e.part2.*(column->count);
         row.push_back(count < 0 || !run.summary.has(column->group) ? std::string() : integer(count));

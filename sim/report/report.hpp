@@ -28,7 +28,8 @@ std::string summary_csv(const std::vector<RunResult>& runs);
 std::string timeseries_csv(const std::vector<RunResult>& runs);
 
 // design, replication, time_s, event, target, sessions_held (empty where the event holds none),
-// sessions_lost, forced_logouts_after, failed_after, detail: one row per applied event.
+// sessions_lost, forced_logouts_after, failed_after, window_s (the three empty for a row that
+// opens no window), detail: one row per applied event.
 std::string events_csv(const std::vector<RunResult>& runs);
 
 // design, field, replications, mean, ci95_low, ci95_high, half_width: one row per design and

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "model/capacity.hpp"
 #include "report/design_runs.hpp"
 #include "report/report.hpp"
 #include "report/text_format.hpp"
@@ -21,23 +22,26 @@ constexpr const char* kPlusMinus = "\u00b1";
 // Events listed per design under the table (all of them are in events.csv).
 constexpr std::size_t kMostEventsShown = 20;
 
-// Rows of the table, most important first; failure causes are inserted after "failed"
-// when non-zero in some run.
-constexpr const char* kDamageRows[] = {"sessions_lost", "forced_logouts", "users_affected", "failed"};
-constexpr const char* kCauseRows[] = {"failed_reset",      "failed_server_down", "failed_overload",
-                                      "failed_store_down", "failed_timeout",     "failed_no_server"};
-constexpr const char* kOtherRows[] = {"latency_p50_ms",
-                                      "latency_p95_ms",
-                                      "latency_p99_ms",
-                                      "throughput_rps",
-                                      "sessions_started",
-                                      "requests",
-                                      "ok",
-                                      "latency_mean_ms",
-                                      "latency_max_ms",
-                                      "cpu_utilization",
-                                      "store_ops",
-                                      "revoked_accepted"};
+// Rows of the table, most important first: what the users saw, then what the servers lost,
+// then how fast. A name the field table lacks is skipped (requests_failed_final belongs to
+// part 2's effects). Failure causes follow "failed"; rows marked optional appear only when some
+// run has a non-zero value there.
+constexpr const char* kDamageRows[] = {"users_affected",    "requests_failed_final", "forced_logouts",
+                                       "sessions_lost",     "sessions_abandoned",    "failed",
+                                       "failed_reset",      "failed_server_down",    "failed_overload",
+                                       "failed_store_down", "failed_timeout",        "failed_no_server"};
+constexpr const char* kOtherRows[] = {
+    "latency_p50_ms",      "latency_p95_ms",   "latency_p99_ms",    "throughput_rps",
+    "page_throughput_rps", "sessions_started", "requests",          "ok",
+    "latency_mean_ms",     "latency_max_ms",   "cpu_utilization",   "worker_utilization",
+    "queue_wait_ms",       "store_ops",        "store_utilization", "store_wait_ms",
+    "token_refreshes",     "revoked_accepted"};
+constexpr const char* kOptionalRows[] = {
+    "sessions_abandoned", "failed_reset",     "failed_server_down", "failed_overload", "failed_store_down",
+    "failed_timeout",     "failed_no_server", "store_utilization",  "store_wait_ms",   "token_refreshes"};
+// Damage rows are shown in red when non-zero.
+constexpr const char* kAlarmingRows[] = {"users_affected", "requests_failed_final", "forced_logouts",
+                                         "sessions_lost",  "sessions_abandoned",    "failed"};
 // Fields whose differences between designs are listed when there are several replications.
 constexpr const char* kComparedFields[] = {"sessions_lost", "forced_logouts", "failed", "latency_p99_ms"};
 
@@ -56,6 +60,12 @@ class Style {
 };
 
 const SummaryField& field_named(const char* name) { return *find_summary_field(name); }
+
+template <std::size_t N>
+bool listed(const char* const (&names)[N], const char* name) {
+  return std::any_of(std::begin(names), std::end(names),
+                     [name](const char* listed) { return std::string(listed) == name; });
+}
 
 bool is_percentage(const SummaryField& field) { return std::string(field.unit) == "fraction"; }
 
@@ -93,24 +103,29 @@ std::string pad_right(const std::string& text, std::size_t width) {
 
 std::vector<const SummaryField*> table_rows(const std::vector<RunResult>& runs) {
   std::vector<const SummaryField*> rows;
-  for (const char* name : kDamageRows) rows.push_back(&field_named(name));
-  // The failures a user saw, beside the attempts that failed, when some design retries.
-  const SummaryField& final_failures = field_named("requests_failed_final");
-  if (std::any_of(runs.begin(), runs.end(), [&](const RunResult& r) { return r.summary.has(final_failures.group); }))
-    rows.push_back(&final_failures);
-  for (const char* name : kCauseRows) {
-    const SummaryField& cause = field_named(name);
-    bool seen = std::any_of(runs.begin(), runs.end(),
-                            [&](const RunResult& r) { return cause.value(r.summary) != 0; });
-    if (seen) rows.push_back(&cause);
-  }
-  for (const char* name : kOtherRows) rows.push_back(&field_named(name));
+  auto had_part = [&runs](const SummaryField& field) {
+    return field.group == FieldGroup::core || std::any_of(runs.begin(), runs.end(), [&](const RunResult& r) {
+             return r.summary.has(field.group);
+           });
+  };
+  auto add = [&](const char* name) {
+    const SummaryField* field = find_summary_field(name);
+    if (field == nullptr || !had_part(*field)) return;
+    const bool shown =
+        !listed(kOptionalRows, name) || std::any_of(runs.begin(), runs.end(), [&](const RunResult& r) {
+          const double value = field->value(r.summary);
+          return value != 0 && !std::isnan(value);
+        });
+    if (shown) rows.push_back(field);
+  };
+  for (const char* name : kDamageRows) add(name);
+  for (const char* name : kOtherRows) add(name);
   // Then, in field-table order, the fields of the parts of the format some run had (realtime,
   // games, uploads, effects): a design without them shows "-".
   for (const SummaryField& field : summary_fields()) {
-    if (field.group == FieldGroup::core || &field == &final_failures) continue;
-    if (std::any_of(runs.begin(), runs.end(), [&](const RunResult& r) { return r.summary.has(field.group); }))
-      rows.push_back(&field);
+    if (field.group == FieldGroup::core || std::find(rows.begin(), rows.end(), &field) != rows.end())
+      continue;
+    if (had_part(field)) rows.push_back(&field);
   }
   return rows;
 }
@@ -177,8 +192,7 @@ void print_summary_table(std::ostream& out, const std::vector<RunResult>& runs,
   std::vector<const SummaryField*> rows = table_rows(runs);
   std::vector<std::vector<Cell>> cells(rows.size());  // cells[row][design]
   for (std::size_t r = 0; r < rows.size(); ++r) {
-    bool damage = std::find(std::begin(kDamageRows), std::end(kDamageRows), std::string(rows[r]->name)) !=
-                  std::end(kDamageRows);
+    const bool damage = listed(kAlarmingRows, rows[r]->name);
     for (const DesignRuns& design : designs) {
       FieldInterval interval = field_interval(design, *rows[r]);
       Cell cell = make_cell(*rows[r], interval, with_intervals);
@@ -275,7 +289,17 @@ const RunResult* first_replication(const DesignRuns& design) {
   return design.runs.empty() ? nullptr : design.runs.front();
 }
 
-void print_events(std::ostream& out, const std::vector<DesignRuns>& designs, int replications) {
+// "next 60s: 12 forced logouts, 3 failed", with why a shorter window ends; "" for a row with none.
+std::string window_text(const EventRow& event, double duration_s) {
+  if (!event.has_window()) return "";
+  std::string why;
+  if (event.window_s < kEventWindow_s)
+    why = event.time_s + event.window_s >= duration_s ? " (the run ends)" : " (until the next event)";
+  return fmt::format("; next {:g}s{}: {} forced logouts, {} failed", std::round(event.window_s * 10) / 10, why,
+                     format_count(event.forced_logouts_after), format_count(event.failed_after));
+}
+
+void print_events(std::ostream& out, const std::vector<DesignRuns>& designs, int replications, double duration_s) {
   std::size_t name_width = 0;
   std::size_t time_width = 0;
   for (const DesignRuns& design : designs) {
@@ -287,7 +311,6 @@ void print_events(std::ostream& out, const std::vector<DesignRuns>& designs, int
   }
   if (name_width == 0) return;
   out << (replications > 1 ? "\nEvents (replication 0 only):\n" : "\nEvents:\n");
-  std::string window = fmt::format("{:g}s", kEventWindow_s);
   for (const DesignRuns& design : designs) {
     const RunResult* run = first_replication(design);
     if (run == nullptr) continue;
@@ -305,26 +328,40 @@ void print_events(std::ostream& out, const std::vector<DesignRuns>& designs, int
       std::string what(kEventKindNames.name(event.event));
       if (!event.target.empty()) what += " " + event.target;
       if (!event.detail.empty()) what += " (" + terminal_text(event.detail, false) + ")";
-      out << fmt::format("  {}  {} {}: {} sessions lost; next {}: {} forced logouts, {} failed\n",
-                         pad_right(design.name, name_width),
+      out << fmt::format("  {}  {} {}: {} sessions lost{}\n", pad_right(design.name, name_width),
                          pad_left(format_clock_time(event.time_s), time_width), what,
-                         format_count(event.sessions_lost), window, format_count(event.forced_logouts_after),
-                         format_count(event.failed_after));
+                         format_count(event.sessions_lost), window_text(event, duration_s));
     }
   }
 }
 
-void print_warnings(std::ostream& out, const std::vector<DesignRuns>& designs) {
+// The resources a design saturated, from its means over the replications.
+std::vector<std::string> saturation_of(const Scenario& scenario, const DesignRuns& design) {
+  const auto spec = std::find_if(scenario.designs.begin(), scenario.designs.end(),
+                                 [&design](const Design& d) { return d.name == design.name; });
+  if (spec == scenario.designs.end()) return {};
+  auto mean = [&design](const char* name) { return field_interval(design, field_named(name)).mean; };
+  Utilization used;
+  used.cpu = mean("cpu_utilization");
+  used.workers = mean("worker_utilization");
+  used.queue_wait_ms = mean("queue_wait_ms");
+  used.store = mean("store_utilization");
+  used.store_wait_ms = mean("store_wait_ms");
+  return saturation_notes(*spec, used);
+}
+
+void print_warnings(std::ostream& out, const Scenario& scenario, const std::vector<DesignRuns>& designs) {
   bool any = false;
   for (const DesignRuns& design : designs) {
     std::set<std::string> seen;
-    for (const RunResult* run : design.runs) {
-      for (const std::string& warning : run->warnings) {
-        if (!seen.insert(warning).second) continue;
-        if (!any) out << "\nWarnings:\n";
-        any = true;
-        out << fmt::format("  {}: {}\n", design.name, terminal_text(warning, false));
-      }
+    std::vector<std::string> lines = saturation_of(scenario, design);
+    for (const RunResult* run : design.runs)
+      lines.insert(lines.end(), run->warnings.begin(), run->warnings.end());
+    for (const std::string& warning : lines) {
+      if (!seen.insert(warning).second) continue;
+      if (!any) out << "\nWarnings:\n";
+      any = true;
+      out << fmt::format("  {}: {}\n", design.name, terminal_text(warning, false));
     }
   }
 }
@@ -365,8 +402,8 @@ void print_table(std::ostream& out, const Scenario& scenario, const std::vector<
     print_summary_table(out, runs, designs, replications > 1, style);
     print_descriptions(out, scenario, designs);
     if (replications > 1 && designs.size() > 1) print_significant_differences(out, designs);
-    print_events(out, designs, replications);
-    print_warnings(out, designs);
+    print_events(out, designs, replications, scenario.duration_s);
+    print_warnings(out, scenario, designs);
   }
   print_expectations(out, expectations, style);
 }

@@ -31,7 +31,7 @@ std::string server_name(int index) { return "app-" + std::to_string(index + 1); 
 bool uses_store_host(const Design& design) {
   const SessionSpec& sessions = design.sessions;
   const bool sessions_there = sessions.store == StoreKind::redis || sessions.store == StoreKind::database ||
-                              (sessions.store == StoreKind::jwt && sessions.jwt.denylist);
+                              (sessions.store == StoreKind::jwt && (sessions.jwt.denylist || sessions.jwt.refresh.enabled));
   const bool messages_there = design.realtime && design.realtime->delivery != Delivery::local;
   const bool snapshots_there = design.games && design.games->state == MatchState::snapshot;
   return sessions_there || messages_there || snapshots_there;

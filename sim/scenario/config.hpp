@@ -159,11 +159,29 @@ struct DatabaseSpec {
   int connections = 20;
 };
 
+// Where refresh tokens live: a redis-like store (one operation at a time, sessions.redis's
+// op_time and persistence) or a database (sessions.database's query_time and connections).
+enum class RefreshStore { redis, database };
+inline constexpr NameTable<RefreshStore, 2> kRefreshStoreNames{{{
+    {"redis", RefreshStore::redis},
+    {"database", RefreshStore::database},
+}}};
+
+// JWT refresh tokens: the access token (jwt.expiry) is short; a client whose access token has
+// expired sends a refresh request, which looks the refresh token up in the store host and
+// returns a new access token. The refresh token is valid `expiry_s` from the login.
+struct RefreshSpec {
+  bool enabled = false;
+  double expiry_s = 7 * 86400.0;
+  RefreshStore store = RefreshStore::redis;
+};
+
 struct JwtSpec {
   double verify_cpu_s = 50e-6;
   double token_bytes = 800;
-  double expiry_s = 3600;
+  double expiry_s = 3600;  // of the (access) token
   bool denylist = false;
+  RefreshSpec refresh;
 };
 
 struct SessionSpec {
@@ -375,7 +393,7 @@ struct Scenario {
 std::string server_name(int index);
 
 // Whether anything of the design lives on the store host: sessions (redis, database, a jwt
-// denylist), a realtime pub/sub or stream, game snapshots.
+// denylist or refresh tokens), a realtime pub/sub or stream, game snapshots.
 bool uses_store_host(const Design& design);
 
 }  // namespace statesim

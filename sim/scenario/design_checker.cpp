@@ -26,6 +26,7 @@ class DesignChecker {
     check_uploads();
     check_effects();
     check_autoscale();
+    check_refresh_tokens();
     check_events();
     check_platform_hash();
     check_zero_time_loop();
@@ -208,6 +209,25 @@ class DesignChecker {
                           "session store (redis or database), and this design has neither (effects.state: memory, "
                           "sessions.store: {}): choose where the keys live",
                           kStoreKindNames.name(store)));
+  }
+
+  // A refresh token that dies before the access token it renews would renew nothing; and a
+  // client refreshes a token with less than its timeout left, so an access token that lives no
+  // longer than the timeout would be refreshed before every page, for ever.
+  void check_refresh_tokens() const {
+    const JwtSpec& jwt = design_.sessions.jwt;
+    if (design_.sessions.store != StoreKind::jwt || !jwt.refresh.enabled) return;
+    if (jwt.refresh.expiry_s <= jwt.expiry_s)
+      fail_at(origin_or_start(draft_.jwt_refresh),
+              fmt::format("expiry {} is not longer than the access token's (sessions.jwt.expiry: {}): a refresh "
+                          "token must outlive the access tokens it renews",
+                          format_duration(jwt.refresh.expiry_s), format_duration(jwt.expiry_s)));
+    if (jwt.expiry_s <= design_.clients.timeout_s)
+      fail_at(origin_or_start(draft_.jwt_refresh),
+              fmt::format("needs an access token that outlives clients.timeout ({}), got sessions.jwt.expiry: {}: "
+                          "a client refreshes a token with less than its timeout left, so it would refresh "
+                          "before every page",
+                          format_duration(design_.clients.timeout_s), format_duration(jwt.expiry_s)));
   }
 
   void check_autoscale() {

@@ -49,6 +49,7 @@ struct DesignDraft {
   // Part 2: where each section (and the keys checks across sections need) was written.
   std::optional<Origin> uploads, uploads_arrival_rate, uploads_timeout;
   std::optional<Origin> effects, effects_idempotency, effects_state;
+  std::optional<Origin> jwt_refresh;  // sessions.jwt.refresh as written (the map)
   std::vector<EventDraft> events;
 };
 

@@ -164,6 +164,11 @@ void write_sessions(Writer& w, int indent, const SessionSpec& sessions) {
   w.key(in + 2, "token_bytes", format_size(sessions.jwt.token_bytes));
   w.key(in + 2, "expiry", format_duration(sessions.jwt.expiry_s));
   w.key(in + 2, "denylist", bool_text(sessions.jwt.denylist));
+  if (sessions.jwt.refresh.enabled) {  // absent = no refresh tokens
+    w.line(in + 2, "refresh:");
+    w.key(in + 4, "expiry", format_duration(sessions.jwt.refresh.expiry_s));
+    w.key(in + 4, "store", kRefreshStoreNames.name(sessions.jwt.refresh.store));
+  }
 }
 
 void write_autoscale(Writer& w, int indent, const AutoscaleSpec& autoscale) {

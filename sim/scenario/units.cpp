@@ -17,7 +17,7 @@ namespace statesim {
 namespace {
 
 constexpr std::string_view kDurationExpected =
-    "a duration such as 250ms, 1.5s or 9m30s (units us, ms, s, m, h)";
+    "a duration such as 250ms, 1.5s or 9m30s (units us, ms, s, m, h, d)";
 constexpr std::string_view kRateExpected = "a rate such as 10/s, 600/m or 36000/h";
 constexpr std::string_view kSizeExpected =
     "a size such as 800B, 1KB, 10KiB or 2MB (B, KB, MB, GB, KiB, MiB, GiB)";
@@ -127,8 +127,12 @@ struct Unit {
 };
 
 // Ordered so that, among texts of equal length, the more usual unit is chosen when formatting.
-constexpr std::array<Unit, 5> kDurationUnits = {
-    {{"s", 1, false}, {"ms", 1e3, true}, {"m", 60, false}, {"h", 3600, false}, {"us", 1e6, true}}};
+constexpr std::array<Unit, 6> kDurationUnits = {{{"s", 1, false},
+                                                 {"ms", 1e3, true},
+                                                 {"m", 60, false},
+                                                 {"h", 3600, false},
+                                                 {"us", 1e6, true},
+                                                 {"d", 86400, false}}};
 constexpr std::array<Unit, 3> kRateUnits = {{{"/s", 1, false}, {"/m", 60, true}, {"/h", 3600, true}}};
 constexpr std::array<Unit, 7> kSizeUnits = {{{"B", 1, false},
                                              {"KB", 1e3, false},
@@ -171,9 +175,9 @@ DurationScan scan_duration(std::string_view text) {
     return result;
   }
   double total = 0;
-  int previous_rank = static_cast<int>(kDurationUnits.size());  // rank: h > m > s > ms > us
+  int previous_rank = static_cast<int>(kDurationUnits.size());  // rank: d > h > m > s > ms > us
   auto rank_of = [](std::string_view unit) {
-    constexpr std::array<std::string_view, 5> by_size = {"us", "ms", "s", "m", "h"};
+    constexpr std::array<std::string_view, 6> by_size = {"us", "ms", "s", "m", "h", "d"};
     for (std::size_t i = 0; i < by_size.size(); ++i)
       if (by_size[i] == unit) return static_cast<int>(i);
     return -1;

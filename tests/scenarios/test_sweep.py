@@ -37,7 +37,8 @@ SUMMARY_FIELDS = [
     "failed_server_down",
     "failed_overload", "failed_store_down", "failed_timeout", "failed_no_server", "latency_mean_ms",
     "latency_p50_ms", "latency_p95_ms", "latency_p99_ms", "latency_max_ms", "throughput_rps",
-    "cpu_utilization", "store_ops", "revoked_accepted", "in_flight",
+    "cpu_utilization", "store_ops", "sessions_abandoned", "page_throughput_rps", "worker_utilization",
+    "queue_wait_ms", "store_utilization", "store_wait_ms", "token_refreshes", "revoked_accepted", "in_flight",
 ]
 
 

@@ -25,8 +25,9 @@ TEST_CASE("the timed queue runs actions by time, then lane, then insertion order
   queue.push(2.0, note("c"));
   queue.push(2.0, note("timeout"), TimedQueue::Lane::first);
   queue.push(0.5, note("first"));
+  queue.push(2.0, note("bucket end"), TimedQueue::Lane::observe);
   while (!queue.empty()) queue.pop()();
-  CHECK(ran == std::vector<std::string>{"first", "a", "timeout", "b", "c"});
+  CHECK(ran == std::vector<std::string>{"first", "a", "bucket end", "timeout", "b", "c"});
 }
 
 TEST_CASE("a cancelled action leaves the queue at once and its ticket names nothing after") {
@@ -126,26 +127,78 @@ TEST_CASE("the session table counts sessions, where they live, and what a crash 
   CHECK(result.summary.sessions_started == 5);
   CHECK(result.summary.sessions_lost == 3);
   CHECK(result.summary.sessions_ended == 2);
+  CHECK(result.summary.sessions_abandoned == 1);  // the one found elsewhere; a lost one is not
   CHECK(result.summary.sessions_active == 0);
   CHECK(result.buckets[0].logins == 5);
 }
 
-TEST_CASE("the recorder's event windows count what follows an event for a minute") {
+TEST_CASE("the recorder turns busy and service seconds into utilisations, waits into means") {
+  const Scenario scenario = scenario_of(100, 50);
+  Design design;
+  Recorder recorder(scenario, design, 0);
+  recorder.worker_taken(10, 0.0);
+  recorder.worker_taken(20, 0.3);
+  recorder.store_slot_taken(0.02);
+  recorder.store_slot_taken(0.0);
+  recorder.page_ok(5);
+  recorder.page_ok(60);
+  BucketSnapshot first;
+  first.busy_worker_s = 40;
+  first.service_worker_s = 100;
+  first.has_store = true;
+  first.store_busy_slot_s = 5;
+  first.store_slot_s = 50;
+  recorder.close_bucket(0, first);
+  recorder.worker_taken(60, 0.5);
+  BucketSnapshot end = first;
+  end.busy_worker_s = 100;
+  end.service_worker_s = 200;
+  end.store_busy_slot_s = 5;  // the store idle over the second bucket
+  end.store_slot_s = 100;
+  const RunResult result = recorder.finish(100, end, 0);
+  CHECK(result.buckets[0].worker_utilization == doctest::Approx(0.4));
+  CHECK(result.buckets[1].worker_utilization == doctest::Approx(0.6));
+  CHECK(result.buckets[0].store_utilization == doctest::Approx(0.1));
+  CHECK(result.buckets[1].store_utilization == doctest::Approx(0.0));
+  CHECK(result.buckets[0].queue_wait_ms == doctest::Approx(150));
+  CHECK(result.buckets[1].queue_wait_ms == doctest::Approx(500));
+  CHECK(result.summary.worker_utilization == doctest::Approx(0.5));
+  CHECK(result.summary.store_utilization == doctest::Approx(0.05));
+  CHECK(result.summary.queue_wait_ms == doctest::Approx(800.0 / 3));
+  CHECK(result.summary.store_wait_ms == doctest::Approx(10));
+  CHECK(result.summary.page_throughput_rps == doctest::Approx(2.0 / 100));
+
+  Recorder without_store(scenario, design, 0);
+  const RunResult plain = without_store.finish(100, BucketSnapshot{}, 0);
+  CHECK(std::isnan(plain.summary.store_utilization));
+  CHECK(std::isnan(plain.summary.store_wait_ms));
+  CHECK(std::isnan(plain.summary.queue_wait_ms));
+}
+
+TEST_CASE("the recorder's event windows count what follows an event until the next one, a minute at most") {
   const Scenario scenario = scenario_of(300, 10);
   Design design;
   Recorder recorder(scenario, design, 0);
   recorder.add_event(10, EventKind::crash, "app-1", 0, "");
   recorder.forced_logout(20);
-  recorder.add_event(50, EventKind::restart, "app-1", 0, "");
+  recorder.add_note(30, EventKind::deploy_done, "all", "");  // a note neither opens nor cuts a window
+  recorder.forced_logout(40);
+  recorder.request_failed(50, FailureCause::reset);  // counted first, then its event's row is added
+  recorder.add_event(50, EventKind::crash, "app-2", 0, "");
   recorder.request_failed(60, FailureCause::reset);
-  recorder.request_failed(75, FailureCause::timeout);  // past the first window (10 + 60)
+  recorder.request_failed(75, FailureCause::timeout);  // inside the second window only
+  recorder.request_failed(111, FailureCause::timeout);  // past both windows
+  recorder.add_event(280, EventKind::restart, "app-2", 0, "");
   const RunResult result = recorder.finish(300, BucketSnapshot{}, 0);
-  REQUIRE(result.events.size() == 2);
-  CHECK(result.events[0].forced_logouts_after == 1);
-  CHECK(result.events[0].failed_after == 1);
-  CHECK(result.events[1].failed_after == 2);
-  CHECK(result.summary.failed_reset == 1);
-  CHECK(result.summary.failed_timeout == 1);
+  REQUIRE(result.events.size() == 4);
+  CHECK(result.events[0].forced_logouts_after == 2);
+  CHECK(result.events[0].failed_after == 0);
+  CHECK(result.events[0].window_s == 40);  // cut by the crash at 50
+  CHECK_FALSE(result.events[1].has_window());
+  CHECK(result.events[2].failed_after == 3);
+  CHECK(result.events[2].window_s == 60);
+  CHECK(result.events[3].window_s == 20);  // cut by the end of the run
+  CHECK(result.summary.failed == 4);
   CHECK(result.buckets[7].failed == 1);
 }
 

@@ -729,6 +729,41 @@ TEST_CASE("resolved YAML loads back to the same scenario") {
   CHECK(contains(resolved, "        revoke: 0.125\n"));
 }
 
+TEST_CASE("jwt refresh tokens: a map turns them on, none off, and they round-trip") {
+  const Scenario scenario = load(kHeader + R"(sessions:
+  store: jwt
+  jwt: {expiry: 2m, refresh: {expiry: 7d, store: database}}
+designs:
+  - name: refresh
+  - name: plain
+    sessions: {jwt: {refresh: none}}
+  - name: short
+    sessions: {jwt: {refresh: {expiry: 1d12h}}}
+)");
+  const JwtSpec& refresh = scenario.designs[0].sessions.jwt;
+  CHECK(refresh.expiry_s == 120);
+  CHECK(refresh.refresh.enabled);
+  CHECK(refresh.refresh.expiry_s == 7 * 86400);
+  CHECK(refresh.refresh.store == RefreshStore::database);
+  CHECK_FALSE(scenario.designs[1].sessions.jwt.refresh.enabled);
+  CHECK(scenario.designs[2].sessions.jwt.refresh.expiry_s == 36 * 3600);
+  CHECK(scenario.designs[2].sessions.jwt.refresh.store == RefreshStore::database);  // merged key by key
+  const std::string resolved = resolved_yaml(scenario);
+  CHECK(contains(resolved, "        refresh:\n          expiry: 7d\n          store: database\n"));
+  CHECK(resolved_yaml(load(resolved)) == resolved);
+  // The refresh token must outlive the access token, also when a design changes only one of them.
+  CHECK(contains(error_of(kHeader + "sessions: {store: jwt, jwt: {refresh: {expiry: 1h}}}\n"),
+                 "test.yaml:4:39: sessions.jwt.refresh: expiry 1h is not longer than the access token's"));
+  CHECK(contains(
+      error_of(kHeader + "sessions: {store: jwt, jwt: {refresh: {}}}\ndesigns:\n  - name: a\n"
+                         "    sessions: {jwt: {expiry: 8d}}\n"),
+      "sessions.jwt.refresh: expiry 7d is not longer than the access token's (sessions.jwt.expiry: 8d)"));
+  CHECK(error_of(kHeader + "sessions: {store: redis, jwt: {expiry: 8d, refresh: {}}}\n") == "loaded");
+  // An access token that lives no longer than the timeout would be refreshed before every page.
+  CHECK(contains(error_of(kHeader + "clients: {timeout: 30s}\nsessions: {store: jwt, jwt: {expiry: 30s, refresh: {}}}\n"),
+                 "needs an access token that outlives clients.timeout (30s), got sessions.jwt.expiry: 30s"));
+}
+
 TEST_CASE("resolved YAML of a default scenario is byte-stable") {
   const std::string resolved = resolved_yaml(load(kHeader));
   CHECK(resolved.rfind("version: 1\nname: \"test\"\ndescription: \"\"\nseed: 1\nduration: 15m\nwarmup: 0s\n"

@@ -176,20 +176,40 @@ TEST_CASE("formatting helpers") {
 }
 
 TEST_CASE("summary fields: contract order, lookup") {
-  std::vector<std::string> expected = {"sessions_started", "sessions_ended",
-                                       "sessions_lost",    "sessions_active",
-                                       "forced_logouts",   "users_affected",
-                                       "requests",         "ok",
-                                       "failed",           "requests_failed_final",
+  std::vector<std::string> expected = {"sessions_started",
+                                       "sessions_ended",
+                                       "sessions_lost",
+                                       "sessions_active",
+                                       "forced_logouts",
+                                       "users_affected",
+                                       "requests",
+                                       "ok",
+                                       "failed",
+                                       "requests_failed_final",
                                        "forced",
-                                       "failed_reset",     "failed_server_down",
-                                       "failed_overload",  "failed_store_down",
-                                       "failed_timeout",   "failed_no_server",
-                                       "latency_mean_ms",  "latency_p50_ms",
-                                       "latency_p95_ms",   "latency_p99_ms",
-                                       "latency_max_ms",   "throughput_rps",
-                                       "cpu_utilization",  "store_ops",
-                                       "revoked_accepted", "in_flight",
+                                       "failed_reset",
+                                       "failed_server_down",
+                                       "failed_overload",
+                                       "failed_store_down",
+                                       "failed_timeout",
+                                       "failed_no_server",
+                                       "latency_mean_ms",
+                                       "latency_p50_ms",
+                                       "latency_p95_ms",
+                                       "latency_p99_ms",
+                                       "latency_max_ms",
+                                       "throughput_rps",
+                                       "cpu_utilization",
+                                       "store_ops",
+                                       "sessions_abandoned",
+                                       "page_throughput_rps",
+                                       "worker_utilization",
+                                       "queue_wait_ms",
+                                       "store_utilization",
+                                       "store_wait_ms",
+                                       "token_refreshes",
+                                       "revoked_accepted",
+                                       "in_flight",
                                        "uploads_started",  "uploads_completed",
                                        "uploads_failed",   "uploads_in_progress",
                                        "upload_restarts",  "upload_bytes",
@@ -232,7 +252,9 @@ TEST_CASE("summary.csv: header, numbers, NaN") {
       "design,replication,seed,sessions_started,sessions_ended,sessions_lost,sessions_active,forced_logouts,"
       "users_affected,requests,ok,failed,forced,failed_reset,failed_server_down,failed_overload,"
       "failed_store_down,failed_timeout,failed_no_server,latency_mean_ms,latency_p50_ms,latency_p95_ms,"
-      "latency_p99_ms,latency_max_ms,throughput_rps,cpu_utilization,store_ops,revoked_accepted,in_flight");
+      "latency_p99_ms,latency_max_ms,throughput_rps,cpu_utilization,store_ops,sessions_abandoned,"
+      "page_throughput_rps,worker_utilization,queue_wait_ms,store_utilization,store_wait_ms,token_refreshes,"
+      "revoked_accepted,in_flight");
   auto rows = parse_csv(csv);
   REQUIRE(rows.size() == 2);
   const auto& header = rows[0];
@@ -263,14 +285,15 @@ TEST_CASE("CSV quoting round trip and field counts in every file") {
   auto events = parse_csv(events_csv(runs));
   CHECK(events[0] == std::vector<std::string>{"design", "replication", "time_s", "event", "target",
                                               "sessions_held", "sessions_lost", "forced_logouts_after",
-                                              "failed_after", "detail"});
+                                              "failed_after", "window_s", "detail"});
   CHECK(events[1] == std::vector<std::string>{awkward, "0", "300.000", "crash", "app-2", "1510", "1503", "1450",
-                                              "120", "host down, \"hard\""});
+                                              "120", "60.000", "host down, \"hard\""});
 
   auto series = parse_csv(timeseries_csv(runs));
   CHECK(series[0] == std::vector<std::string>{"design", "replication", "time_s", "active_sessions", "logins",
                                               "forced_logouts", "sessions_lost", "requests", "ok", "failed",
-                                              "latency_p50_ms", "latency_p99_ms", "servers_up",
+                                              "latency_p50_ms", "latency_p99_ms", "queue_wait_ms",
+                                              "worker_utilization", "store_utilization", "servers_up",
                                               "servers_in_rotation", "cpu_utilization"});
   CHECK(series.size() == 1 + 4 * 2);
   CHECK(series[1][column_of(series[0], "time_s")] == "10.000");
@@ -287,9 +310,9 @@ TEST_CASE("CSV quoting round trip and field counts in every file") {
 TEST_CASE("part 2's columns: absent without any run of that part, empty for a design without it") {
   std::vector<RunResult> part1 = {make_run("a", 0, 1)};
   const std::size_t core = reported_summary_fields(part1).size();
-  CHECK(core == 26);  // part 1's files keep exactly their columns
+  CHECK(core == 33);  // part 1's files keep exactly their columns
   CHECK(parse_csv(summary_csv(part1))[0].size() == 3 + core);
-  CHECK(parse_csv(timeseries_csv(part1))[0].size() == 2 + 13);
+  CHECK(parse_csv(timeseries_csv(part1))[0].size() == 2 + 16);
   CHECK(summary_json(make_scenario({"a"}), part1).find("connections_opened") == std::string::npos);
 
   std::vector<RunResult> runs = {make_run("chat", 0, 0), make_run("web", 0, 1)};
@@ -313,7 +336,7 @@ TEST_CASE("part 2's columns: absent without any run of that part, empty for a de
   runs[0].events[0].part2.connections_held = 900;
   runs[0].events[0].part2.connections_dropped = 899;
   auto events = parse_csv(events_csv(runs));
-  CHECK(events[0].size() == 12);  // the realtime columns only
+  CHECK(events[0].size() == 13);  // the realtime columns only
   CHECK(events[1][column_of(events[0], "connections_held")] == "900");
   CHECK(events[1][column_of(events[0], "connections_dropped")] == "899");
   CHECK(events[2][column_of(events[0], "connections_held")] == "");  // the design without it
@@ -500,9 +523,34 @@ TEST_CASE("table: one replication") {
   CHECK(text.find("FAIL  shared-redis.latency_p99_ms < 50  (actual 120.340)") != std::string::npos);
   CHECK(text.find("\033[") == std::string::npos);
 
-  // The most important rows come first.
+  // The most important rows come first: what the users saw, then what the servers lost.
+  CHECK(text.find("users affected") < text.find("forced logouts"));
+  CHECK(text.find("forced logouts") < text.find("sessions lost"));
+  CHECK(text.find("sessions lost") < text.find("failed requests"));
   CHECK(text.find("sessions lost") < text.find("latency p99"));
   CHECK(text.find("latency p99") < text.find("sessions started"));
+  CHECK(text.find("throughput (req/s)") < text.find("page throughput (req/s)"));
+  CHECK(text.find("workers busy (%)") != std::string::npos);
+  // Rows that are 0 (or undefined) in every design are left out.
+  CHECK(text.find("sessions abandoned") == std::string::npos);
+  CHECK(text.find("token refreshes") == std::string::npos);
+  CHECK(text.find("store busy") == std::string::npos);
+}
+
+TEST_CASE("table: abandoned sessions and refreshes get a row when a design has some") {
+  std::vector<RunResult> runs = {make_run("sticky-memory", 0, 10), make_run("shared-redis", 0, 0)};
+  runs[0].summary.sessions_abandoned = 3181;
+  runs[1].summary.token_refreshes = 42;
+  runs[1].summary.store_utilization = 0.25;
+  std::ostringstream out;
+  print_table(out, make_scenario({"sticky-memory", "shared-redis"}), runs, {}, false);
+  const std::string text = out.str();
+  INFO(text);
+  CHECK(text.find("sessions abandoned") > text.find("sessions lost"));
+  CHECK(text.find("sessions abandoned") < text.find("failed requests"));
+  CHECK(text.find("3,181") != std::string::npos);
+  CHECK(text.find("token refreshes") != std::string::npos);
+  CHECK(text.find("store busy (%)") != std::string::npos);
 }
 
 TEST_CASE("table: several replications") {

@@ -124,3 +124,50 @@ TEST_CASE("a redis crash loses what its persistence did not keep") {
   spec.redis.replica = true;
   CHECK(make_session_store(spec)->fails_over());
 }
+
+TEST_CASE("jwt refresh tokens: renewed until their own expiry, deleted by a revocation, lost by a crash") {
+  SessionSpec spec = spec_of(StoreKind::jwt);
+  spec.jwt.expiry_s = 120;
+  spec.jwt.refresh.enabled = true;
+  spec.jwt.refresh.expiry_s = 7 * 86400;
+  SessionState session = alive_on(-1, 0);
+  session.created_s = 0;
+  const auto jwt = make_session_store(spec);
+  CHECK(jwt->has_store_host());
+  CHECK(jwt->has_refresh_tokens());
+  CHECK_FALSE(jwt->looks_up_every_request());  // the access token alone is checked on a page
+  CHECK(jwt->writes_at_login());               // the refresh token is written and deleted
+  CHECK_FALSE(jwt->writes_sessions());
+  CHECK(jwt->concurrent_operations() == 1);
+  CHECK(jwt->mean_operation_time_s() == spec.redis.op_time_s);
+  CHECK(jwt->refresh_verdict(session, 5000) == SessionVerdict::valid);
+  CHECK(jwt->refresh_verdict(session, 7 * 86400) == SessionVerdict::expired);
+  session.revoked = true;
+  session.revoked_at_s = 300;
+  CHECK(jwt->verdict(session, 5, 100) == SessionVerdict::valid_revoked);  // until the access token expires
+  CHECK(jwt->refresh_verdict(session, 310) == SessionVerdict::refused_revoked);
+  session.revoked = false;
+  // Redis without persistence that crashes at 1000 loses every refresh token issued before.
+  const StoreCrash crash = jwt->crash(1000);
+  CHECK_FALSE(crash.loses_sessions);
+  CHECK(crash.detail.find("refresh tokens") != std::string::npos);
+  CHECK(jwt->refresh_verdict(session, 1100) == SessionVerdict::forgotten);
+  SessionState later = alive_on(-1, 1050);
+  later.created_s = 1050;
+  CHECK(jwt->refresh_verdict(later, 1100) == SessionVerdict::valid);
+  CHECK_FALSE(served(SessionVerdict::forgotten));
+
+  spec.jwt.refresh.store = RefreshStore::database;
+  spec.database.connections = 7;
+  const auto on_database = make_session_store(spec);
+  CHECK(on_database->concurrent_operations() == 7);
+  CHECK(on_database->mean_operation_time_s() == doctest::Approx(spec.database.query_time_s.mean()));
+  CHECK(on_database->store_host_name() == "jwt refresh tokens (database)");
+  CHECK_FALSE(on_database->crash(1000).loses_sessions);
+  CHECK(on_database->refresh_verdict(session, 1100) == SessionVerdict::valid);  // durable
+  CHECK_FALSE(on_database->fails_over());
+
+  spec.jwt.refresh.enabled = false;
+  CHECK_FALSE(make_session_store(spec)->has_refresh_tokens());
+  CHECK_FALSE(make_session_store(spec)->has_store_host());
+}

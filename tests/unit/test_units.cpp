@@ -46,6 +46,9 @@ TEST_CASE("durations in every unit") {
   CHECK(parse_duration("1.5s") == 1.5);
   CHECK(parse_duration("10m") == 600);
   CHECK(parse_duration("2h") == 7200);
+  CHECK(parse_duration("7d") == 7 * 86400);
+  CHECK(parse_duration("1d12h") == 36 * 3600);
+  CHECK(format_duration(7 * 86400) == "7d");
   CHECK(parse_duration("0s") == 0);
   CHECK(parse_duration("5 ms") == 0.005);
   CHECK(parse_duration("1e3ms") == 1);
@@ -63,7 +66,7 @@ TEST_CASE("combined durations, largest unit first") {
 
 TEST_CASE("durations need a unit and a plain finite non-negative number") {
   CHECK(refusal(parse_duration, "15") ==
-        "expected a duration such as 250ms, 1.5s or 9m30s (units us, ms, s, m, h), got \"15\" "
+        "expected a duration such as 250ms, 1.5s or 9m30s (units us, ms, s, m, h, d), got \"15\" "
         "(a unit is required, such as 15s or 15ms)");
   CHECK(refusal(parse_duration, "-5s").find("cannot be negative") != std::string::npos);
   CHECK(refusal(parse_duration, ".nan").find("finite") != std::string::npos);

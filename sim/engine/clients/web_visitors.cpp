@@ -204,10 +204,19 @@ void WebVisitors::mark_affected(User& user) {
   world_.recorder.user_affected();
 }
 
+// A client knows when its access token expires: it refreshes the token first when the token
+// would expire within the request's timeout, so that no request travels with an expiring token.
+bool WebVisitors::needs_refresh(std::uint32_t u) const {
+  if (!store_.has_refresh_tokens() || !sessions_.alive(u)) return false;
+  const double expires_at = sessions_[u].token_issued_s + world_.design.sessions.jwt.expiry_s;
+  return world_.now() + world_.design.clients.timeout_s >= expires_at;
+}
+
 void WebVisitors::send(std::uint32_t u, RequestType type, bool is_retry) {
   User& user = users_[u];
   world_.clock.cancel(user.next_step);  // any other scheduled step of this user is void now
   const ClientSpec& clients = world_.design.clients;
+  if (type == RequestType::page && needs_refresh(u)) type = RequestType::refresh;
   if (!is_retry) user.retries_left = static_cast<std::uint8_t>(clients.retries);
   user.retry_type = type;
   if (type == RequestType::login) user.state = State::logging_in;
@@ -237,11 +246,13 @@ void WebVisitors::send(std::uint32_t u, RequestType type, bool is_retry) {
       request.action = user.action;
     }
   } else {
-    request.cpu_s = world_.design.sessions.login_cpu_s;
+    request.cpu_s = world_.design.sessions.login_cpu_s;  // a refresh signs a new token like a login
   }
   request.cpu_s += store_.extra_cpu_s();
   request.credential_bytes = store_.extra_request_bytes();
-  request.reads_store = type != RequestType::login && store_host_.holds_sessions();
+  if (type == RequestType::refresh) request.response_bytes = world_.design.sessions.jwt.token_bytes;
+  request.reads_store = type == RequestType::refresh || (type != RequestType::login && store_host_.exists() &&
+                                                         store_.looks_up_every_request());
   request.timeout_s = clients.timeout_s;
   request.route.client_ip = user.ip;
   request.route.new_session = type == RequestType::login;
@@ -252,8 +263,10 @@ void WebVisitors::send(std::uint32_t u, RequestType type, bool is_retry) {
 // ------------------------------------------------------------------------------------ at the server
 
 bool WebVisitors::admit(const Exchange& exchange) {
-  if (static_cast<RequestType>(exchange.request.kind) != RequestType::page) return true;
   const std::uint32_t u = exchange.request.client;
+  if (static_cast<RequestType>(exchange.request.kind) == RequestType::refresh)
+    return sessions_.check_refresh(u, world_.now());
+  if (static_cast<RequestType>(exchange.request.kind) != RequestType::page) return true;
   if (!sessions_.check(u, exchange.server, world_.now())) return false;
   sessions_.touch(u, world_.now());
   return true;
@@ -266,16 +279,19 @@ bool WebVisitors::executed(const Exchange& exchange) {
                     effect_write_ == EffectWrite::none || store_host_.up());
   if (exchange.client_done) return false;  // it no longer changes the user's session
   const std::uint32_t u = exchange.request.client;
-  const bool writes = store_.writes_sessions();
   switch (static_cast<RequestType>(exchange.request.kind)) {
     case RequestType::login:
       sessions_.create(u, exchange.server, world_.now());
-      return writes;
+      return store_.writes_at_login();
     case RequestType::logout:
       sessions_.end(u);
-      return writes;
+      return store_.writes_at_login();
     case RequestType::page:
-      return writes && world_.design.clients.requests[exchange.request.detail].writes_session;
+      return store_.writes_sessions() &&
+             world_.design.clients.requests[exchange.request.detail].writes_session;
+    case RequestType::refresh:
+      if (sessions_.alive(u)) sessions_.renew_token(u, world_.now());
+      return false;
   }
   return false;
 }
@@ -311,8 +327,14 @@ void WebVisitors::answered(const Exchange& exchange, Outcome outcome, FailureCau
           user.cookie_server = exchange.server;
           continue_visit(u);
           break;
-        case RequestType::page: continue_visit(u); break;
+        case RequestType::page:
+          world_.recorder.page_ok(exchange.sent_at);
+          continue_visit(u);
+          break;
         case RequestType::logout: end_visit(u); break;
+        case RequestType::refresh:
+          send(u, RequestType::page);
+          break;  // the page it was for
       }
       break;
     case Outcome::forced: on_forced(u); break;
@@ -380,7 +402,10 @@ void WebVisitors::on_failed(std::uint32_t u) {
         }
       }
       break;
-    case RequestType::page: continue_visit(u); break;
+    case RequestType::page:
+    case RequestType::refresh:
+      continue_visit(u);
+      break;                                        // the next page tries again
     case RequestType::logout: end_visit(u); break;  // the user walks away all the same
   }
 }

@@ -54,8 +54,9 @@ class WebVisitors final : public ClientKind, public ExchangeHandler {
     logging_out,  // its logout request is on its way
     gone          // an open-population visit ended: the slot is free for a new arrival
   };
-  enum class RequestType : std::uint8_t { login, logout, page };
-  static constexpr std::uint32_t kNoKind = 0xffffffff;  // logins and logouts are not of the mix
+  // refresh: renews an expired jwt access token with the refresh token (then the page is sent).
+  enum class RequestType : std::uint8_t { login, logout, page, refresh };
+  static constexpr std::uint32_t kNoKind = 0xffffffff;  // logins, logouts, refreshes are not of the mix
 
   struct User {
     std::uint64_t identity = 0;  // keys the user's random streams (arrival index or user number)
@@ -84,6 +85,8 @@ class WebVisitors final : public ClientKind, public ExchangeHandler {
   void end_visit(std::uint32_t u);
   void continue_visit(std::uint32_t u);
   void send(std::uint32_t u, RequestType type, bool is_retry = false);
+  // The user's access token expires before a request sent now could be answered.
+  bool needs_refresh(std::uint32_t u) const;
   void mark_affected(User& user);
   void on_forced(std::uint32_t u);
   void on_failed(std::uint32_t u);

@@ -13,6 +13,8 @@ class DatabaseStore final : public SessionStore {
   bool writes_sessions() const override { return true; }
   int concurrent_operations() const override { return spec_.database.connections; }
   double operation_time_s(RandomStream& rng) const override { return rng.sample(spec_.database.query_time_s); }
+  double mean_operation_time_s() const override { return spec_.database.query_time_s.mean(); }
+  std::string store_host_name() const override { return "database"; }
   SessionVerdict verdict(const SessionState& session, int, double now_s) const override {
     return shared_store_verdict(spec_, session, now_s);
   }

@@ -5,6 +5,28 @@
 
 namespace statesim::loading {
 
+namespace {
+
+// `refresh: {expiry: 7d, store: redis}` turns refresh tokens on (a design may turn them off again
+// with `refresh: none`).
+void read_refresh(const Node& node, const std::string& path, RefreshSpec& refresh, DesignDraft& draft) {
+  constexpr std::string_view kExpected = "a map such as {expiry: 7d, store: redis}, or none";
+  if (node.kind == Node::Kind::scalar && node.plain && node.text == "none") {
+    refresh.enabled = false;
+    return;
+  }
+  if (node.kind != Node::Kind::map) fail_expected(node, path, kExpected);
+  const Section section(node, path, {"expiry", "store"});
+  refresh.enabled = true;
+  draft.jwt_refresh = origin_of(node, path);
+  if (const Node* value = section.get("expiry"))
+    refresh.expiry_s = read_duration(*value, section.path("expiry"), Lowest::above_zero);
+  if (const Node* value = section.get("store"))
+    refresh.store = read_choice(*value, section.path("store"), kRefreshStoreNames);
+}
+
+}  // namespace
+
 void apply_sessions(const Node& node, const std::string& path, DesignDraft& draft, const LoadContext&) {
   const Section section(node, path, {"store", "ttl", "login_cpu", "redis", "database", "jwt"});
   SessionSpec& sessions = draft.design.sessions;
@@ -36,7 +58,8 @@ void apply_sessions(const Node& node, const std::string& path, DesignDraft& draf
       sessions.database.connections = read_int(*item, database.path("connections"), 1);
   }
   if (const Node* value = section.get("jwt")) {
-    const Section jwt(*value, section.path("jwt"), {"verify_cpu", "token_bytes", "expiry", "denylist"});
+    const Section jwt(*value, section.path("jwt"),
+                      {"verify_cpu", "token_bytes", "expiry", "denylist", "refresh"});
     JwtSpec& spec = sessions.jwt;
     if (const Node* item = jwt.get("verify_cpu"))
       spec.verify_cpu_s = read_duration(*item, jwt.path("verify_cpu"), Lowest::zero);
@@ -45,6 +68,7 @@ void apply_sessions(const Node& node, const std::string& path, DesignDraft& draf
     if (const Node* item = jwt.get("expiry"))
       spec.expiry_s = read_duration(*item, jwt.path("expiry"), Lowest::above_zero);
     if (const Node* item = jwt.get("denylist")) spec.denylist = read_bool(*item, jwt.path("denylist"));
+    if (const Node* item = jwt.get("refresh")) read_refresh(*item, jwt.path("refresh"), spec.refresh, draft);
   }
 }
 
