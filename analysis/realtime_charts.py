@@ -13,7 +13,6 @@ import sys
 
 import numpy as np
 import matplotlib.pyplot as plt
-from matplotlib.ticker import MaxNLocator
 
 DPI = 110
 CONNECTIONS_SIZE_IN = (10.0, 7.5)  # 1100 x 825 px
@@ -86,6 +85,7 @@ def plot_connections(run, design, replication, ts, out_path):
     connected = ts["connected"].to_numpy(dtype=float)
     connected_ax.plot(end, connected, color=colour, linewidth=1.6, label="connected users")
     connected_ax.fill_between(end, connected, color=colour, alpha=0.15, linewidth=0)
+    _plot_helpers(run).count_axis(connected_ax, connected)
     connected_ax.set_ylabel("connected users\n(end of bucket)")
     connected_ax.set_title("(a) users connected: a cliff is a server's connections dropping", loc="left",
                            fontsize=10, pad=48)
@@ -94,7 +94,8 @@ def plot_connections(run, design, replication, ts, out_path):
     churn_ax.stairs(ts["connects"].to_numpy(dtype=float), edges, baseline=None, color="#1f78b4", linewidth=1.0)
     churn_ax.stairs(ts["messages_missed"].to_numpy(dtype=float), edges, baseline=None, color="#d95f02",
                     linewidth=1.6, label="missed message\ndeliveries")
-    churn_ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    _plot_helpers(run).count_axis(churn_ax, np.concatenate([ts["connects"].to_numpy(dtype=float),
+                                                            ts["messages_missed"].to_numpy(dtype=float)]))
     churn_ax.set_ylabel(f"count per {bucket}")
     churn_ax.set_title(f"(b) connects (first connections and reconnects) and missed deliveries per {bucket} "
                        "bucket", loc="left", fontsize=10)
@@ -108,7 +109,7 @@ def plot_matches(run, design, replication, ts, out_path):
     fig, ax = plt.subplots(1, 1, figsize=MATCHES_SIZE_IN)
     ax.stairs(ts["matches_in_progress"].to_numpy(dtype=float), edges, baseline=None, color=colour, linewidth=1.6,
               label="matches in progress")
-    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    _plot_helpers(run).count_axis(ax, ts["matches_in_progress"].to_numpy(dtype=float))
     ax.set_ylabel("matches in progress\n(end of bucket)")
     ax.set_title("matches started and not over (paused ones included)", loc="left", fontsize=10, pad=48)
     _finish(fig, run, design, replication, [ax], run.events_of(design, replication), unit_name, unit_s,
