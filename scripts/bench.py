@@ -22,7 +22,6 @@ usage: /usr/bin/python3 scripts/bench.py [--rounds 5] [--statesim build/statesim
 import argparse
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -42,21 +41,25 @@ args = parser.parse_args()
 bench = os.path.join(args.shared, "bench")
 
 
-def peak_children_kib():
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-
-
 def statesim_run(binary, scenario, extra=()):
-    """(requests sent, wall seconds, peak KiB of this run's processes or None)."""
-    before = peak_children_kib()
+    """(requests sent, wall seconds, peak KiB of this run's processes).
+
+    wait4 reports the run's own peak resident memory, its simulation children's included (a
+    process's rusage covers the children it waited for), whatever ran before it."""
     start = time.perf_counter()
-    out = subprocess.run([binary, "run", scenario, "--json", "--jobs", "1", "--quiet", *extra],
-                         capture_output=True, text=True, check=True).stdout
-    wall = time.perf_counter() - start
-    after = peak_children_kib()
-    requests = sum(run["requests"] for design in json.loads(out)["designs"] for run in design["runs"])
-    # RUSAGE_CHILDREN keeps the largest child so far: a smaller peak than an earlier run's is not seen.
-    return requests, wall, (after if after > before else None)
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        process = subprocess.Popen([binary, "run", scenario, "--json", "--jobs", "1", "--quiet", *extra],
+                                   stdout=out, stderr=err)
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        wall = time.perf_counter() - start
+        if process.returncode != 0:
+            err.seek(0)
+            sys.exit(f"statesim run {scenario} exited {process.returncode}: {err.read().decode()[-2000:]}")
+        out.seek(0)
+        report = json.loads(out.read())
+    requests = sum(run["requests"] for design in report["designs"] for run in design["runs"])
+    return requests, wall, usage.ru_maxrss
 
 
 def sgref_binary(name):
@@ -128,7 +131,7 @@ if not args.skip_scale:
             requests, wall, peak = statesim_run(args.statesim, scenario)
             ratios.append((requests / wall) / (ref_requests / ref_wall))
         ratio = median(ratios)
-        memory = f"peak memory {peak / 1024:,.0f} MiB" if peak else "peak memory not seen"
+        memory = f"peak memory {peak / 1024:,.0f} MiB"
         print(f"  {name}: {requests:,} requests, {requests / wall:,.0f} req/s, {ratio:.2f} x perf-ref "
               f"(target >= {target}); {memory}", flush=True)
         ok = ok and ratio >= target
@@ -138,32 +141,16 @@ if not args.skip_scale:
         path = os.path.join(tempfile.gettempdir(), f"statesim-bench-scale-{minutes}m.yaml")
         with open(path, "w") as f:
             f.write(text)
-        # A fresh process tree each, so that each peak is its own.
-        measure = subprocess.run(
-            ["/usr/bin/python3", "-c",
-             "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, capture_output=True); "
-             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)",
-             args.statesim, "run", path, "--jobs", "1", "--quiet"], capture_output=True, text=True, check=True)
-        peaks[minutes] = int(measure.stdout.strip()) / 1024
+        peaks[minutes] = statesim_run(args.statesim, path)[2] / 1024
     print(f"  scale-200k peak memory: {peaks[5]:,.0f} MiB over 5 simulated minutes, {peaks[10]:,.0f} MiB over 10 "
           f"(memory follows users and servers, not the run's length)", flush=True)
 
 if args.netflix:
     print("netflix: 100,000 servers, 10,000,000 users, one simulated minute (bench/netflix.yaml)", flush=True)
-    measure = subprocess.run(
-        ["/usr/bin/python3", "-c",
-         "import json, resource, subprocess, sys, time; start = time.perf_counter(); "
-         "out = subprocess.run(sys.argv[1:], check=True, capture_output=True, text=True).stdout; "
-         "wall = time.perf_counter() - start; "
-         "requests = sum(r['requests'] for d in json.loads(out)['designs'] for r in d['runs']); "
-         "print(json.dumps({'wall_s': wall, 'requests': requests, "
-         "'peak_kib': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))",
-         args.statesim, "run", os.path.join(root, "bench", "netflix.yaml"), "--json", "--jobs", "1", "--quiet"],
-        capture_output=True, text=True, check=True)
-    figures = json.loads(measure.stdout.strip().splitlines()[-1])
-    peak_gib = figures["peak_kib"] / 1024 / 1024
-    print(f"  {figures['requests']:,} requests in {figures['wall_s'] / 60:.1f} minutes "
-          f"({figures['requests'] / figures['wall_s']:,.0f} req/s); peak memory {peak_gib:.2f} GiB "
+    requests, wall, peak_kib = statesim_run(args.statesim, os.path.join(root, "bench", "netflix.yaml"))
+    peak_gib = peak_kib / 1024 / 1024
+    print(f"  {requests:,} requests in {wall / 60:.1f} minutes "
+          f"({requests / wall:,.0f} req/s); peak memory {peak_gib:.2f} GiB "
           f"(targets: 30 minutes, 8 GiB)", flush=True)
-    ok = ok and figures["wall_s"] < 1800 and peak_gib < 8
+    ok = ok and wall < 1800 and peak_gib < 8
 sys.exit(0 if ok else 1)
