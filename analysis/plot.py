@@ -617,9 +617,11 @@ def compare_fields(run):
     main = [field for field, _, _ in MAIN_FIELDS]
     ordered = ([field for field in FIRST_FIELDS if field in columns] +
                [field for field in columns if field not in FIRST_FIELDS])
+    if len(run.designs) < 2:
+        return [field for field in main if field in columns], "the main fields (one design)"
     different = [field for field in ordered if differs(compare_statistics(run, field))]
     if not different:
-        return [field for field in main if field in columns], "no field differs between the designs: the main fields"
+        return [field for field in main if field in columns], f"the main fields (no field differs by more than {DIFFERENCE_FRACTION:.0%})"
     note = "the fields that differ between the designs"
     if len(different) > COMPARE_MAX_PANELS:
         note += f" ({len(different) - COMPARE_MAX_PANELS} more in summary.csv)"
