@@ -17,6 +17,7 @@
 """
 import collections
 import os
+import struct
 import subprocess
 
 from common import CONTRACT, ROOT, Checks, read_csv, run, temp_dir
@@ -227,5 +228,52 @@ with open(os.path.join(large, "servers.csv")) as f:
 checks.check(result.returncode == 0 and len(lines) == 1 and lines[0].startswith("design,replication,time_s,server"),
              "2,001 servers x 100 buckets (above 200,000 rows): servers.csv holds the header alone")
 checks.check("servers.csv has no rows for it" in result.stdout + result.stderr, "and a warning says so")
+
+# ---------------------------------------------------------------- the chart: servers-<design>.png
+SERVERS_PX = (1100, 990)
+
+
+def png_size(path):
+    with open(path, "rb") as f:
+        header = f.read(24)
+    return struct.unpack(">II", header[16:24]) if header[:8] == b"\x89PNG\r\n\x1a\n" else None
+
+
+def plot(out):
+    return subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "analysis", "plot.py"), out],
+                          capture_output=True, text=True, timeout=600)
+
+
+def check_chart(path, what):
+    from matplotlib import image as mpimg
+
+    if not checks.check(os.path.isfile(path), f"{what}: {os.path.basename(path)} drawn"):
+        return
+    checks.check(png_size(path) == SERVERS_PX, f"{what}: {os.path.basename(path)} is 1100x990 px ({png_size(path)})")
+    image = mpimg.imread(path)[:, :, :3]
+    checks.check(float(image.std()) > 0.01 and (image < 0.95).any(axis=2).mean() > 0.01, f"{what}: not blank")
+
+
+done = plot(nat)
+checks.check(done.returncode == 0, f"plot.py on nat-ip-hash ({done.stderr.strip()[-300:]})")
+for design in ("ip-hash", "sticky-cookie"):
+    check_chart(os.path.join(nat, "plots", f"servers-{design}.png"), f"nat-ip-hash {design}, a line per server")
+MANY = """\
+version: 1
+name: many-servers
+seed: 2
+duration: 2m
+clients: {arrival_rate: 10/s, session_duration: exp(5m), think_time: exp(5s)}
+servers: {count: 20, max: 30}
+events:
+  - {at: 1m, stop: {server: app-12, drain: 0s}}
+"""
+many, _ = run_out(write_scenario(MANY))
+done = plot(many)
+checks.check(done.returncode == 0, f"plot.py on 20 servers ({done.stderr.strip()[-300:]})")
+check_chart(os.path.join(many, "plots", "servers-many-servers.png"), "20 servers, a heat map")
+done = plot(large)
+checks.check(done.returncode == 0 and not os.path.exists(os.path.join(large, "plots", "servers-large-pool.png")),
+             "no per-server chart for a design without per-server rows")
 
 checks.finish()
