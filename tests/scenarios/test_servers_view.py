@@ -192,6 +192,15 @@ checks.check(len(stops) == 1 and stops[0]["time_s"] == "120.000"
              and stops[0]["sessions_lost"] == stops[0]["sessions_held"] != "0",
              f"a stop without a drain: one row at 2m, every session it held lost ({stops})")
 
+# ---------------------------------------------------------------- a stop of the server a deploy drains
+DEPLOY = STOP.replace("  - {at: 2m, stop: {server: app-2%s}}\n",
+                      "  - {at: 1m, deploy: {batch: 1, drain: 30s}}\n  - {at: 1m10s, stop: {server: app-1, drain: 10s}}\n")
+deploying, result = run_out(write_scenario(DEPLOY))
+rows = read_csv(os.path.join(deploying, "events.csv"))
+restarted = [e["target"] for e in rows if e["event"] == "deploy_restart"]
+checks.check(result.returncode == 0 and restarted == ["app-2", "app-3"] and any(e["event"] == "deploy_done" for e in rows),
+             f"a stop of the server a deploy drains: the deploy goes on with the others and completes ({restarted})")
+
 # ---------------------------------------------------------------- scale_in_pick
 pick, result = run_out(write_scenario(PICK))
 checks.check(result.returncode == 0, f"the scale-in pick scenario runs (exit {result.returncode})")
