@@ -6,6 +6,7 @@ Usage: plot.py DIR [--outdir PNGDIR] [--replication N]
 A run folder (`statesim run FILE --out DIR`, holds summary.csv) gives
   timeline-<design>.png  four stacked panels over time, events as dashed lines
   timeline-all.png       forced logouts + failed requests of every design on one axis
+  servers-<design>.png   per server: sessions held, requests, CPU (from servers.csv)
   compare.png            one bar per design for the fields that differ between the designs
                          (or the scenario's report.fields), 95% CI whiskers
 A sweep folder (`statesim sweep ... --out DIR`, holds sweep.csv) gives
@@ -33,6 +34,7 @@ from matplotlib.ticker import MaxNLocator  # noqa: E402
 from matplotlib.transforms import ScaledTranslation  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the chart modules beside this file
 from realtime_charts import plot_part2 as draw_realtime_charts  # noqa: E402  (connections, matches)
+from server_charts import plot_servers as draw_server_charts  # noqa: E402  (servers-<design>.png)
 from upload_charts import draw_part2_charts as draw_upload_charts  # noqa: E402  (uploads.png, effects.png)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -696,6 +698,7 @@ def plot_run(folder, outdir, requested_replication):
         path = outdir / "timeline-all.png"
         plot_timeline_all(run, replication, path)
         written.append(path)
+        written += draw_server_charts(run, replication, outdir)
         written += draw_realtime_charts(run, replication, outdir)
         written += draw_upload_charts(run, replication, outdir)
     else:

@@ -23,8 +23,8 @@ namespace {
 namespace fs = std::filesystem;
 
 // The files of a run's set, in the order they are written.
-const std::vector<std::string> kSetFiles = {"scenario.yaml",   "summary.csv", "summary_ci.csv",
-                                            "comparisons.csv", "timeseries.csv", "events.csv"};
+const std::vector<std::string> kSetFiles = {"scenario.yaml",   "summary.csv",    "summary_ci.csv", "comparisons.csv",
+                                            "timeseries.csv", "servers.csv", "events.csv"};
 const char* const kPlotsFolder = "plots";
 
 // Paths go into messages as they are; main() escapes what a terminal would act on.
@@ -184,8 +184,9 @@ void RunOutputFolder::write(const Scenario& scenario, const std::vector<RunResul
   const mode_t mask = ::umask(0);
   ::umask(mask);
   ::chmod(staging_.c_str(), 0777 & ~mask);
-  const std::string contents[] = {resolved_yaml(scenario), summary_csv(runs),     summary_ci_csv(runs),
-                                  comparisons_csv(runs),   timeseries_csv(runs), events_csv(runs)};
+  const std::string contents[] = {resolved_yaml(scenario), summary_csv(runs),   summary_ci_csv(runs),
+                                  comparisons_csv(runs),   timeseries_csv(runs), servers_csv(runs),
+                                  events_csv(runs)};
   for (std::size_t i = 0; i < kSetFiles.size(); ++i) {
     try {
       write_whole_file(staging_ + "/" + kSetFiles[i], contents[i], O_EXCL);

@@ -26,7 +26,8 @@ void Autoscaler::tick() {
   if (desired == current) return;
   pool_.resize(desired, autoscale.scale_in_drain_s,
                fmt::format("autoscaler: cpu {:.0f}% {} target {:.0f}%", utilization * 100,
-                           utilization > autoscale.target ? "above" : "below", autoscale.target * 100));
+                           utilization > autoscale.target ? "above" : "below", autoscale.target * 100),
+               autoscale.scale_in_pick);
 }
 
 }  // namespace statesim::engine

@@ -62,6 +62,7 @@ void Exchanges::send(const ExchangeRequest& request) {
   }
   const int s = *picked;
   e.server = s;
+  world_.recorder.request_routed(e.sent_at, s);
   if (!pool_.serving(s)) {
     e.server = -1;
     answer_from_balancer(x, FailureCause::server_down);

@@ -21,8 +21,10 @@ void RollingDeploy::begin(const DeployEvent& deploy) {
 }
 
 void RollingDeploy::after_probe_round() {
-  if (!batch_.empty() &&
-      std::all_of(batch_.begin(), batch_.end(), [this](int s) { return balancer_.view(s).accepts_new_sessions; }))
+  // A batch server a stop (or a scale-in) took out of the pool meanwhile does not come back.
+  if (!batch_.empty() && std::all_of(batch_.begin(), batch_.end(), [this](int s) {
+        return balancer_.view(s).accepts_new_sessions || !pool_.member(s);
+      }))
     next_batch();
 }
 

@@ -82,6 +82,11 @@ void visit_event(Archive& archive, E& e) {
           e.part2.matches_lost);
 }
 
+template <typename Archive, typename S>
+void visit_server(Archive& archive, S& row) {
+  archive(row.up, row.in_rotation, row.sessions_held, row.connections, row.requests, row.cpu_utilization);
+}
+
 struct Put {
   Writer& writer;
   template <typename... T>
@@ -161,6 +166,9 @@ std::string encode_result(const RunResult& result) {
   visit_result(put, result);
   writer.put(static_cast<std::uint64_t>(result.buckets.size()));
   for (const auto& b : result.buckets) visit_bucket(put, b);
+  writer.put(result.servers_per_bucket);
+  writer.put(static_cast<std::uint64_t>(result.servers.size()));
+  for (const auto& row : result.servers) visit_server(put, row);
   writer.put(static_cast<std::uint64_t>(result.events.size()));
   for (const auto& e : result.events) visit_event(put, e);
   writer.put(static_cast<std::uint64_t>(result.warnings.size()));
@@ -177,6 +185,10 @@ RunResult decode_result(const std::string& bytes) {
   reader.get(count);
   result.buckets.resize(count);
   for (auto& b : result.buckets) visit_bucket(get, b);
+  reader.get(result.servers_per_bucket);
+  reader.get(count);
+  result.servers.resize(count);
+  for (auto& row : result.servers) visit_server(get, row);
   reader.get(count);
   result.events.resize(count);
   for (auto& e : result.events) visit_event(get, e);

@@ -64,6 +64,19 @@ void ScenarioEvents::operator()(const ScaleEvent& scale) {
   pool_.resize(scale.to, scale.drain_s, fmt::format("scheduled: to {}", scale.to));
 }
 
+// A drain of 0 stops the server at once: the end of the drain is then the event's only row.
+void ScenarioEvents::operator()(const StopEvent& stop) {
+  const std::string name = server_name(stop.server);
+  if (pool_.member(stop.server) && !pool_.leaving(stop.server) && stop.drain_s > 0) {
+    const std::int64_t held = pool_.sessions_held(stop.server);
+    row(EventKind::stop, name, 0,
+        fmt::format("scheduled: draining for {}s (no new sessions), then leaves the pool; holds {} sessions",
+                    stop.drain_s, held))
+        .sessions_held = held;
+  }
+  if (!pool_.stop(stop.server, stop.drain_s)) note(EventKind::stop, name, "not in the pool: nothing happens");
+}
+
 void ScenarioEvents::operator()(const RevokeEvent& revoke) {
   ClientKind::Revoked total;
   for (auto& kind : clients_) {

@@ -1,5 +1,5 @@
 // The scenario's timed events, one handler per kind: what a crash, a restart, a deploy, a
-// scale, a revocation or a traffic change does, and the events.csv row it leaves.
+// scale, a stop, a revocation or a traffic change does, and the events.csv row it leaves.
 #pragma once
 
 #include "engine/clients/client_kind.hpp"
@@ -34,6 +34,7 @@ class ScenarioEvents {
   void operator()(const ScaleEvent& scale);
   void operator()(const RevokeEvent& revoke);
   void operator()(const TrafficEvent& traffic);
+  void operator()(const StopEvent& stop);
 
  private:
   void crash_store();

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <limits>
 
+#include "model/scale_in_pick.hpp"
+
 namespace statesim::engine {
 
 std::string CrashReport::notes_text() const { return notes.empty() ? "" : fmt::format("; {}", fmt::join(notes, "; ")); }
@@ -116,6 +118,12 @@ void ServerPool::cpu_ended(int s) {
   server.running_cpu--;
 }
 
+CpuTotals ServerPool::cpu_of(int s, double t) {
+  Server& server = servers_[index(s)];
+  account_cpu(server, t);
+  return {server.busy_core_s, server.service_core_s, server.busy_worker_s, server.service_worker_s};
+}
+
 CpuTotals ServerPool::cpu_totals(double t) {
   CpuTotals totals;
   for (Server& server : servers_) {
@@ -220,7 +228,14 @@ void ServerPool::end_drain(int s) {
   add_row(EventKind::deploy_restart, "restarts with the new version");
 }
 
-void ServerPool::resize(int target, double drain_s, const std::string& why) {
+bool ServerPool::stop(int s, double drain_s) {
+  const Server& server = servers_[index(s)];
+  if (!server.member || server.leaving) return false;
+  start_drain(s, drain_s, /*leaving=*/true);
+  return true;
+}
+
+void ServerPool::resize(int target, double drain_s, const std::string& why, ScaleInPick pick) {
   const int current = active_members();
   const double now = world_.now();
   if (target > current) {
@@ -235,26 +250,25 @@ void ServerPool::resize(int target, double drain_s, const std::string& why) {
                               fmt::format("{}; {} -> {} servers, starting {}", why, current,
                                           current + static_cast<int>(names.size()), fmt::join(names, " ")));
   } else if (target < current) {
-    std::vector<int> candidates;
+    std::vector<ScaleInCandidate> candidates;
     for (int s = 0; s < size(); ++s)
-      if (servers_[index(s)].member && !servers_[index(s)].leaving) candidates.push_back(s);
-    std::stable_sort(candidates.begin(), candidates.end(), [this](int a, int b) {
-      const double started_a = servers_[index(a)].started_at, started_b = servers_[index(b)].started_at;
-      return started_a != started_b ? started_a > started_b : a > b;
-    });
-    candidates.resize(static_cast<std::size_t>(current - target));
+      if (servers_[index(s)].member && !servers_[index(s)].leaving)
+        candidates.push_back({s, servers_[index(s)].started_at, sessions_held(s)});
+    const std::vector<int> leaving =
+        pick_scale_in(std::move(candidates), static_cast<std::size_t>(current - target), pick);
     std::vector<std::string> names;
     std::int64_t held = 0;
-    for (int s : candidates) {
+    for (int s : leaving) {
       names.push_back(server_name(s));
       held += sessions_held(s);
     }
     world_.recorder
         .add_event(now, EventKind::scale_in, "pool", 0,
-                   fmt::format("{}; {} -> {} servers, draining {} for {}s; they hold {} sessions", why, current,
-                               target, fmt::join(names, " "), drain_s, held))
+                   fmt::format("{}; {} -> {} servers, draining {}{} for {}s; they hold {} sessions", why, current,
+                               target, fmt::join(names, " "),
+                               pick == ScaleInPick::fewest_sessions ? " (the fewest sessions)" : "", drain_s, held))
         .sessions_held = held;
-    for (int s : candidates) start_drain(s, drain_s, /*leaving=*/true);
+    for (int s : leaving) start_drain(s, drain_s, /*leaving=*/true);
   } else {
     world_.recorder.add_note(now, EventKind::scale, "pool", fmt::format("{}; already {} servers", why, current));
   }

@@ -74,6 +74,12 @@ class ServerPool {
   // How many sessions a server holds in memory (for drains and event details).
   void set_sessions_held(std::function<std::int64_t(int)> count) { sessions_held_ = std::move(count); }
   std::int64_t sessions_held(int s) const { return sessions_held_ ? sessions_held_(s) : 0; }
+  // How many realtime connections a server holds (for the per-server view); absent without them.
+  void set_connections_held(std::function<std::int64_t(int)> count) { connections_held_ = std::move(count); }
+  bool counts_connections() const { return static_cast<bool>(connections_held_); }
+  std::int64_t connections_held(int s) const { return connections_held_ ? connections_held_(s) : 0; }
+  // What each server's cores did since t = 0 (the per-server view); `t` integrates up to now.
+  CpuTotals cpu_of(int s, double t);
   // Something else a draining server must wait for before it stops early (connections, matches,
   // uploads in progress): how many of it the server holds.
   void add_holder(std::function<std::int64_t(int)> count) { holders_.push_back(std::move(count)); }
@@ -94,8 +100,11 @@ class ServerPool {
   void start_drain(int s, double drain_s, bool leaving);
   // A crash ends a drain: a leaving server has left, a deploy's waits for a restart.
   void cancel_drain(int s);
-  // Starts or drains servers so that `target` remain (scale-in: most recently started first).
-  void resize(int target, double drain_s, const std::string& why);
+  // Starts or drains servers so that `target` remain (scale-in: those `pick` chooses).
+  void resize(int target, double drain_s, const std::string& why, ScaleInPick pick = ScaleInPick::newest);
+  // A scheduled stop: the member leaves the pool after a drain of `drain_s` (0: at once).
+  // Returns false when it is not in the pool (or already leaving): nothing happens.
+  bool stop(int s, double drain_s);
   double last_resize_at() const { return last_resize_at_; }
 
   // Probes every `health_check.interval` from t = interval; `after_round` runs after each round.
@@ -138,6 +147,7 @@ class ServerPool {
   std::vector<Server> servers_;
   std::vector<StopListener> stop_listeners_;
   std::function<std::int64_t(int)> sessions_held_;
+  std::function<std::int64_t(int)> connections_held_;
   std::vector<std::function<std::int64_t(int)>> holders_;
   std::vector<std::function<void()>> probe_listeners_;
   std::function<void()> after_probe_round_;

@@ -92,14 +92,34 @@ class Simulation {
     return snapshot;
   }
 
+  // The per-server view: each server's state and CPU counters at `t`.
+  void close_server_bucket(std::size_t index, double t) {
+    if (!world_.recorder.keeps_server_rows()) return;
+    server_states_.resize(static_cast<std::size_t>(pool_.size()));
+    for (int s = 0; s < pool_.size(); ++s) {
+      ServerSnapshot& state = server_states_[static_cast<std::size_t>(s)];
+      state.up = pool_.powered(s);
+      state.in_rotation = balancer_.view(s).accepts_new_sessions;
+      state.sessions_held = sessions_.held_by(s);
+      state.connections = pool_.counts_connections() ? pool_.connections_held(s) : -1;
+      const CpuTotals cpu = pool_.cpu_of(s, t);
+      state.busy_core_s = cpu.busy_core_s;
+      state.service_core_s = cpu.service_core_s;
+    }
+    world_.recorder.close_server_bucket(index, server_states_);
+  }
+
   void close_bucket(std::size_t index) {
-    world_.recorder.close_bucket(index, snapshot(std::min(world_.now(), world_.scenario.duration_s)));
+    const double t = std::min(world_.now(), world_.scenario.duration_s);
+    close_server_bucket(index, t);
+    world_.recorder.close_bucket(index, snapshot(t));
   }
 
   RunResult finish() {
     const double end = world_.scenario.duration_s;
     for (auto& kind : clients_) kind->finish(end);
     sessions_.expire_idle(end);
+    close_server_bucket(world_.recorder.bucket_count() - 1, end);
     return world_.recorder.finish(end, snapshot(end), exchanges_.residual_sojourn_s(end));
   }
 
@@ -115,6 +135,7 @@ class Simulation {
   RollingDeploy deploy_;
   ScenarioEvents events_;
   Autoscaler autoscaler_;
+  std::vector<ServerSnapshot> server_states_;  // reused at every bucket's end
 };
 
 }  // namespace

@@ -313,9 +313,30 @@ struct EventRow {
   bool has_window() const { return window_s == window_s; }  // not NaN
 };
 
+// One row of servers.csv: one app server (of servers.max) in one bucket.
+struct ServerBucket {
+  bool up = false;                // host powered on at the end of the bucket
+  bool in_rotation = false;       // the balancer sends it new sessions at the end of the bucket
+  std::int64_t sessions_held = 0;  // memory sessions it holds at the end (0 with a store)
+  std::int64_t connections = -1;   // realtime connections it holds at the end; -1: no realtime
+  std::int64_t requests = 0;       // requests the balancer sent it in the bucket
+  double cpu_utilization = 0;      // busy fraction of its cores while in service; NaN: never in service
+};
+
+// servers.csv has servers.max rows per bucket; a run whose rows would be more than this has
+// none (a warning says so), so that 100,000 servers cannot fill the memory.
+inline constexpr double kMaxServerRows = 200'000;
+inline bool has_server_rows(int servers, std::size_t buckets) {
+  return static_cast<double>(servers) * static_cast<double>(buckets) <= kMaxServerRows;
+}
+
 struct RunResult {
   Summary summary;
   std::vector<Bucket> buckets;
+  // Bucket-major: bucket b's server s (0-based) at b * servers_per_bucket + s; empty when the
+  // run had too many (has_server_rows).
+  int servers_per_bucket = 0;
+  std::vector<ServerBucket> servers;
   std::vector<EventRow> events;
   std::vector<std::string> warnings;
 };

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include <fmt/format.h>
+
 #include "model/summary_fields.hpp"
 
 namespace statesim {
@@ -17,6 +19,34 @@ Recorder::Recorder(const Scenario& scenario, const Design& design, int replicati
   result_.buckets.resize(std::max<std::size_t>(buckets, 1));
   for (std::size_t b = 0; b < result_.buckets.size(); ++b)
     result_.buckets[b].time_s = static_cast<double>(b) * scenario.report_interval_s;
+  const int servers = design.servers.max;
+  result_.servers_per_bucket = servers;
+  if (has_server_rows(servers, result_.buckets.size())) {
+    result_.servers.resize(static_cast<std::size_t>(servers) * result_.buckets.size());
+    server_busy_mark_.assign(static_cast<std::size_t>(servers), 0);
+    server_service_mark_.assign(static_cast<std::size_t>(servers), 0);
+  } else {
+    result_.warnings.push_back(fmt::format(
+        "servers.csv has no rows for it: {} servers x {} buckets is above the limit of {:.0f} rows per run "
+        "(a longer report_interval or a smaller servers.max brings them back)",
+        servers, result_.buckets.size(), kMaxServerRows));
+  }
+}
+
+void Recorder::close_server_bucket(std::size_t index, const std::vector<ServerSnapshot>& servers) {
+  if (!keeps_server_rows()) return;
+  for (std::size_t s = 0; s < servers.size(); ++s) {
+    const ServerSnapshot& now = servers[s];
+    ServerBucket& row = server_row(index, static_cast<int>(s));
+    row.up = now.up;
+    row.in_rotation = now.in_rotation;
+    row.sessions_held = now.sessions_held;
+    row.connections = now.connections;
+    const double service = now.service_core_s - server_service_mark_[s];
+    row.cpu_utilization = service > 0 ? (now.busy_core_s - server_busy_mark_[s]) / service : NAN;
+    server_busy_mark_[s] = now.busy_core_s;
+    server_service_mark_[s] = now.service_core_s;
+  }
 }
 
 std::size_t Recorder::bucket_index(double t) const {

@@ -27,6 +27,16 @@ struct BucketSnapshot {
   double store_slot_s = 0;       // slot-seconds while the store host was up, since the start
 };
 
+// What the engine knows of one server at the end of a bucket (the per-server view).
+struct ServerSnapshot {
+  bool up = false;
+  bool in_rotation = false;
+  std::int64_t sessions_held = 0;
+  std::int64_t connections = -1;  // -1: the design has no realtime connections
+  double busy_core_s = 0;         // since the start of the run
+  double service_core_s = 0;
+};
+
 class Recorder {
  public:
   Recorder(const Scenario& scenario, const Design& design, int replication);
@@ -74,6 +84,15 @@ class Recorder {
   // A row that opens no window: an event that changed nothing, or an observation.
   EventRow& add_note(double t, EventKind kind, std::string target, std::string detail);
 
+  // ---- the per-server view (servers.csv), when the run keeps one (has_server_rows)
+  bool keeps_server_rows() const { return !result_.servers.empty(); }
+  // The balancer sent a request to `server` at `t`.
+  void request_routed(double t, int server) {
+    if (keeps_server_rows()) server_row(bucket_index(t), server).requests++;
+  }
+  // Every server's state at the end of bucket `index`, servers.max of them.
+  void close_server_bucket(std::size_t index, const std::vector<ServerSnapshot>& servers);
+
   void close_bucket(std::size_t index, const BucketSnapshot& snapshot);
 
   // Closes the last bucket and fills the summary's end-of-run fields. `residual_sojourn_s`:
@@ -86,6 +105,10 @@ class Recorder {
   // A forced logout or failed request at `t`, for the open window.
   void count_consequence(double t, std::int64_t EventRow::*column);
   void integrate_in_system(double t);
+  ServerBucket& server_row(std::size_t bucket, int server) {
+    return result_.servers[bucket * static_cast<std::size_t>(result_.servers_per_bucket) +
+                           static_cast<std::size_t>(server)];
+  }
 
   const Scenario& scenario_;
   RunResult result_;
@@ -99,6 +122,7 @@ class Recorder {
   double bucket_busy_mark_ = 0, bucket_service_mark_ = 0;
   double bucket_worker_mark_ = 0, bucket_worker_service_mark_ = 0;
   double bucket_store_busy_mark_ = 0, bucket_store_slot_mark_ = 0;
+  std::vector<double> server_busy_mark_, server_service_mark_;  // per server, at the last bucket's end
   double bucket_wait_s_ = 0;
   std::int64_t bucket_waits_ = 0;
   double worker_wait_s_ = 0, store_wait_s_ = 0;

@@ -8,6 +8,7 @@
 #include <variant>
 
 #include "model/capacity.hpp"
+#include "model/metrics.hpp"
 #include "report/text_format.hpp"
 #include "scenario/units.hpp"
 
@@ -23,6 +24,7 @@ constexpr double kBytesPerLatencySample = 16;    // 8 per successful request, tw
 constexpr double kExactLatencySamples = 4194304; // then a histogram of fixed size (model/stats.hpp)
 constexpr double kLatencyHistogramBytes = 400e3;
 constexpr double kBytesPerBucket = 112;          // one time-series bucket
+constexpr double kBytesPerServerRow = 48;        // one server in one bucket (servers.csv)
 constexpr double kBytesPerRingPoint = 24;        // consistent_hash: (hash, server) and sorting room
 constexpr double kBytesPerHost = 2e3;            // built-in platform: host, its link and its route
 // The parent keeps every run's summary, buckets and event rows until the report, then writes
@@ -30,6 +32,7 @@ constexpr double kBytesPerHost = 2e3;            // built-in platform: host, its
 constexpr double kParentBytesPerRun = 2e3;
 constexpr double kParentBytesPerBucket = 256;    // the bucket, and its line of timeseries.csv
 constexpr double kParentBytesPerEvent = 300;
+constexpr double kParentBytesPerServerRow = 128;  // the row, and its line of servers.csv
 constexpr double kParentBytesPerComparison = 150 * 30;  // per pair of designs: ~30 fields
 // Work: ~100,000 simulated requests per second and process (93k-166k measured on the
 // reference benchmark), ~2,000,000 timer wake-ups per second, ~5 ms to start a run, and the
@@ -162,6 +165,7 @@ struct DesignCost {
   double work_s = 0;
   double events_per_s = 0;
   double buckets = 0;
+  double server_rows = 0;  // servers.csv, when kept (has_server_rows)
   double event_rows = 0;
 };
 
@@ -185,6 +189,8 @@ DesignCost design_cost(const Scenario& scenario, const Design& design, const Pla
 
   DesignCost cost;
   cost.buckets = std::ceil(duration / scenario.report_interval_s);
+  if (has_server_rows(design.servers.max, static_cast<std::size_t>(std::max(cost.buckets, 1.0))))
+    cost.server_rows = servers * std::max(cost.buckets, 1.0);
   cost.event_rows = static_cast<double>(design.events.size()) +
                     (design.autoscale.enabled ? duration / std::max(design.autoscale.interval_s, design.autoscale.cooldown_s) : 0);
   cost.events_per_s = requests_per_s + part2.activities_per_s + ticks_per_s + (probes_per_s + autoscale_per_s) * servers;
@@ -207,6 +213,7 @@ DesignCost design_cost(const Scenario& scenario, const Design& design, const Pla
            : 0,
        fmt::format("latencies of {} message deliveries", count_text(part2.latency_samples))},
       {cost.buckets * kBytesPerBucket, fmt::format("{} time-series buckets", count_text(cost.buckets))},
+      {cost.server_rows * kBytesPerServerRow, fmt::format("{} rows of servers.csv", count_text(cost.server_rows))},
       {ring, fmt::format("a hash ring of {} points", count_text(servers * design.load_balancer.virtual_nodes))},
       {uploads.in_progress * kBytesPerUpload + std::min(uploads.uploads_per_s * duration, kExactLatencySamples) * kBytesPerLatencySample,
        fmt::format("{} uploads at once", count_text(uploads.in_progress))}};
@@ -291,7 +298,7 @@ RunEstimate estimate_run(const Scenario& scenario, const std::vector<PlatformCos
   estimate.runs = scenario.designs.size() * static_cast<std::size_t>(scenario.replications);
   const double runs_of_all = static_cast<double>(estimate.runs);
   double busiest = -1;
-  double buckets = 0, event_rows = 0;
+  double buckets = 0, event_rows = 0, server_rows = 0;
   for (std::size_t d = 0; d < scenario.designs.size(); ++d) {
     const DesignCost cost = design_cost(scenario, scenario.designs[d], platforms.at(d));
     if (cost.bytes > estimate.process_bytes) {
@@ -300,6 +307,7 @@ RunEstimate estimate_run(const Scenario& scenario, const std::vector<PlatformCos
     }
     estimate.work_s += replications * cost.work_s;
     buckets += replications * cost.buckets;
+    server_rows += replications * cost.server_rows;
     event_rows += replications * cost.event_rows;
     if (cost.events_per_s > busiest) {
       busiest = cost.events_per_s;
@@ -311,7 +319,8 @@ RunEstimate estimate_run(const Scenario& scenario, const std::vector<PlatformCos
   const double runs = static_cast<double>(estimate.runs);
   const double comparisons = designs * (designs - 1) / 2;
   estimate.parent_bytes = kProcessBaseBytes + runs * kParentBytesPerRun + buckets * kParentBytesPerBucket +
-                          event_rows * kParentBytesPerEvent + comparisons * kParentBytesPerComparison;
+                          event_rows * kParentBytesPerEvent + comparisons * kParentBytesPerComparison +
+                          server_rows * kParentBytesPerServerRow;
   estimate.parent_detail = fmt::format("{}, {}, {} compared", plural(runs, "run", "runs"),
                                        plural(buckets, "time-series bucket", "time-series buckets"),
                                        plural(comparisons, "pair of designs", "pairs of designs"));

@@ -13,6 +13,7 @@ namespace statesim {
 namespace {
 
 constexpr int kTimeDecimals = 3;
+constexpr int kUtilizationDecimals = 4;
 
 void append_row(std::string& csv, const std::vector<std::string>& fields) { csv += csv_line(fields); }
 
@@ -60,6 +61,25 @@ std::string timeseries_csv(const std::vector<RunResult>& runs) {
         }
       }
       append_row(csv, row);
+    }
+  }
+  return csv;
+}
+
+std::string servers_csv(const std::vector<RunResult>& runs) {
+  std::string csv;
+  append_row(csv, {"design", "replication", "time_s", "server", "up", "in_rotation", "sessions_held", "connections",
+                   "requests", "cpu_utilization"});
+  for (const RunResult& run : runs) {
+    const auto per_bucket = static_cast<std::size_t>(std::max(run.servers_per_bucket, 1));
+    for (std::size_t i = 0; i < run.servers.size(); ++i) {
+      const ServerBucket& row = run.servers[i];
+      const std::size_t bucket = i / per_bucket;
+      const double time_s = bucket < run.buckets.size() ? run.buckets[bucket].time_s : NAN;
+      append_row(csv, {run.summary.design, integer(run.summary.replication), real(time_s, kTimeDecimals),
+                       server_name(static_cast<int>(i % per_bucket)), row.up ? "1" : "0", row.in_rotation ? "1" : "0",
+                       integer(row.sessions_held), row.connections < 0 ? std::string() : integer(row.connections),
+                       integer(row.requests), real(row.cpu_utilization, kUtilizationDecimals)});
     }
   }
   return csv;

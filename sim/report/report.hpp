@@ -1,4 +1,4 @@
-// The report writers: summary.csv, timeseries.csv, events.csv, summary_ci.csv, comparisons.csv,
+// The report writers: summary.csv, timeseries.csv, servers.csv, events.csv, summary_ci.csv, comparisons.csv,
 // the JSON report and the human table. They only format what the runs measured.
 //
 // Input: runs in design-major, replication-minor order; every writer keeps that order.
@@ -26,6 +26,12 @@ std::string summary_csv(const std::vector<RunResult>& runs);
 // ok, failed, latency_p50_ms, latency_p99_ms, servers_up, servers_in_rotation, cpu_utilization:
 // one row per run and bucket.
 std::string timeseries_csv(const std::vector<RunResult>& runs);
+
+// design, replication, time_s, server, up, in_rotation, sessions_held, connections (empty without
+// realtime), requests, cpu_utilization (empty for a server not in service during the bucket):
+// one row per run, bucket and server of servers.max, for the runs that kept them
+// (has_server_rows).
+std::string servers_csv(const std::vector<RunResult>& runs);
 
 // design, replication, time_s, event, target, sessions_held (empty where the event holds none),
 // sessions_lost, forced_logouts_after, failed_after, window_s (the three empty for a row that

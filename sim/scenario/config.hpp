@@ -193,6 +193,14 @@ struct SessionSpec {
   JwtSpec jwt;
 };
 
+// Which server a scale-in of the autoscaler drains: the most recently started (ties: the highest
+// number), or the one holding the fewest memory sessions (ties: the newest).
+enum class ScaleInPick { newest, fewest_sessions };
+inline constexpr NameTable<ScaleInPick, 2> kScaleInPickNames{{{
+    {"newest", ScaleInPick::newest},
+    {"fewest_sessions", ScaleInPick::fewest_sessions},
+}}};
+
 struct AutoscaleSpec {
   bool enabled = false;
   double target = 0.6;       // mean CPU utilisation of healthy servers, fraction
@@ -201,6 +209,7 @@ struct AutoscaleSpec {
   double interval_s = 30;
   double cooldown_s = 120;
   double scale_in_drain_s = 30;
+  ScaleInPick scale_in_pick = ScaleInPick::newest;
 };
 
 // ---- part 2 (design/stateful-workloads.md): populations that hold state on a server
@@ -324,21 +333,25 @@ struct RestartEvent { EventTarget target; };
 struct DeployEvent { int batch = 1; double drain_s = 0; };
 struct ScaleEvent { int to = 0; double drain_s = 0; };
 struct RevokeEvent { double fraction = 0; };
+// A named server leaves the pool, drained like a scale-in (drain 0: at once).
+struct StopEvent { int server = 0; double drain_s = 0; };
 struct TrafficEvent {
   std::optional<double> arrival_rate_per_s;
   std::optional<std::int64_t> users;
   std::optional<Distribution> think_time_s;
 };
-using EventAction = std::variant<CrashEvent, RestartEvent, DeployEvent, ScaleEvent, RevokeEvent, TrafficEvent>;
+using EventAction =
+    std::variant<CrashEvent, RestartEvent, DeployEvent, ScaleEvent, RevokeEvent, TrafficEvent, StopEvent>;
 // The key that names an event's action in the file; in the order of EventAction's alternatives.
-enum class EventActionKind { crash, restart, deploy, scale, revoke, traffic };
-inline constexpr NameTable<EventActionKind, 6> kEventActionNames{{{
+enum class EventActionKind { crash, restart, deploy, scale, revoke, traffic, stop };
+inline constexpr NameTable<EventActionKind, 7> kEventActionNames{{{
     {"crash", EventActionKind::crash},
     {"restart", EventActionKind::restart},
     {"deploy", EventActionKind::deploy},
     {"scale", EventActionKind::scale},
     {"revoke", EventActionKind::revoke},
     {"traffic", EventActionKind::traffic},
+    {"stop", EventActionKind::stop},
 }}};
 
 struct ScheduledEvent {

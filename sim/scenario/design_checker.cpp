@@ -294,8 +294,17 @@ class DesignChecker {
       if (number <= pool) return number - 1;
     }
     fail_at(event.action_origin,
-            fmt::format("expected a server app-1 .. app-{} (servers.max is {}) or store, got {}", pool, pool,
-                        quote_value(name)));
+            fmt::format("expected a server app-1 .. app-{} (servers.max is {}){}, got {}", pool, pool,
+                        event.action == EventActionKind::stop ? "" : " or store", quote_value(name)));
+  }
+
+  // An event on a server no event has started by its time; `consequence` says why that is wrong.
+  void refuse_never_started(const EventDraft& event, const PoolTimeline& pool, int index,
+                            std::string_view consequence) const {
+    if (!pool.never_started(index)) return;
+    fail_at(event.action_origin,
+            fmt::format("{} is not running at {}: no event starts it before then (servers.count is {}){}",
+                        event.target, format_duration(event.event.at_s), design_.servers.count, consequence));
   }
 
   // A crash of a server that was never started does nothing, and a restart of a server that
@@ -303,11 +312,7 @@ class DesignChecker {
   // when certain, and a restart is flagged when a drain or the autoscaler makes it uncertain.
   void check_in_pool(const EventDraft& event, const PoolTimeline& pool, int index) const {
     const std::string when = format_duration(event.event.at_s);
-    if (pool.never_started(index))
-      fail_at(event.action_origin,
-              fmt::format("{} is not running at {}: no event starts it before then (servers.count is {}); a crash "
-                          "of a stopped server does nothing",
-                          event.target, when, design_.servers.count));
+    refuse_never_started(event, pool, index, "; a crash of a stopped server does nothing");
     if (event.action != EventActionKind::restart) return;
     const PoolTimeline::Membership membership = pool.membership(index);
     if (membership == PoolTimeline::Membership::out)
@@ -324,6 +329,24 @@ class DesignChecker {
           design_.autoscale.enabled ? "the autoscaler decides" : "a drain may have ended early");
       add_warning(warning);
     }
+  }
+
+  // A stop names a server of the pool: one that runs (or may run) at its time.
+  int resolve_stopped_server(const EventDraft& event, const PoolTimeline& pool) const {
+    if (event.target == "store")
+      fail_at(event.action_origin,
+              fmt::format("expected a server app-1 .. app-{}, got store: a stop takes a server out of the "
+                          "balancer's pool (crash: store stops the store)",
+                          design_.servers.max));
+    const int index = std::get<int>(resolve_target(event));
+    const std::string when = format_duration(event.event.at_s);
+    refuse_never_started(event, pool, index, ", so there is nothing to stop");
+    if (pool.membership(index) == PoolTimeline::Membership::out)
+      fail_at(event.action_origin,
+              fmt::format("{} is not in the pool at {} (an earlier stop or scale event took it out): there is "
+                          "nothing to stop",
+                          event.target, when));
+    return index;
   }
 
   void add_warning(const std::string& warning) const {
@@ -361,6 +384,10 @@ class DesignChecker {
           down_since[index].reset();
           event.event.action = RestartEvent{target};
         }
+      } else if (kind == EventActionKind::stop) {
+        auto& stop = std::get<StopEvent>(event.event.action);
+        stop.server = resolve_stopped_server(event, pool);
+        pool.stop(stop.server);
       } else if (kind == EventActionKind::scale) {
         const int to = std::get<ScaleEvent>(event.event.action).to;
         if (to > design_.servers.max)

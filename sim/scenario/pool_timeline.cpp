@@ -12,8 +12,16 @@ PoolTimeline::PoolTimeline(int count, int pool_size, bool autoscaler, int autosc
       always_members_(autoscaler ? std::min(count, autoscale_min) : count),
       exact_(!autoscaler) {}
 
+void PoolTimeline::stop(int index) {
+  if (!autoscaler_ && membership(index) == Membership::member) active_--;
+  always_members_ = std::min(always_members_, index);
+  exact_ = false;
+  stopped_.push_back(index);
+}
+
 void PoolTimeline::scale(double at_s, int to, double drain_s) {
   if (to > active_) {
+    stopped_.clear();  // a scale-out may start a stopped host again
     // Hosts still draining are skipped, so a scale-out may start hosts beyond `to`.
     const bool drains_over = at_s >= drains_end_s_;
     if (!drains_over) exact_ = false;
@@ -32,7 +40,7 @@ bool PoolTimeline::never_started(int index) const { return index + 1 > ever_star
 PoolTimeline::Membership PoolTimeline::membership(int index) const {
   const int number = index + 1;
   if (number <= always_members_) return Membership::member;
-  if (never_started(index)) return Membership::out;
+  if (never_started(index) || std::find(stopped_.begin(), stopped_.end(), index) != stopped_.end()) return Membership::out;
   if (exact_) return number <= active_ ? Membership::member : Membership::out;
   return Membership::unknown;
 }

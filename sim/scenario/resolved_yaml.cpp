@@ -182,6 +182,7 @@ void write_autoscale(Writer& w, int indent, const AutoscaleSpec& autoscale) {
   w.key(in, "interval", format_duration(autoscale.interval_s));
   w.key(in, "cooldown", format_duration(autoscale.cooldown_s));
   w.key(in, "scale_in_drain", format_duration(autoscale.scale_in_drain_s));
+  w.key(in, "scale_in_pick", kScaleInPickNames.name(autoscale.scale_in_pick));
 }
 
 void write_uploads(Writer& w, int indent, const UploadSpec& uploads) {
@@ -225,6 +226,11 @@ struct EventActionWriter {
   void operator()(const ScaleEvent& action) const {
     w.line(in, fmt::format("{}:", key(EventActionKind::scale)));
     w.key(in + 2, "to", action.to);
+    w.key(in + 2, "drain", format_duration(action.drain_s));
+  }
+  void operator()(const StopEvent& action) const {
+    w.line(in, fmt::format("{}:", key(EventActionKind::stop)));
+    w.key(in + 2, "server", server_name(action.server));
     w.key(in + 2, "drain", format_duration(action.drain_s));
   }
   void operator()(const RevokeEvent& action) const {

@@ -12,7 +12,8 @@ import time
 
 from common import STATESIM, Checks, read_csv, run, temp_dir
 
-SET = {"scenario.yaml", "summary.csv", "summary_ci.csv", "comparisons.csv", "timeseries.csv", "events.csv"}
+SET = {"scenario.yaml", "summary.csv", "summary_ci.csv", "comparisons.csv", "timeseries.csv", "servers.csv",
+       "events.csv"}
 SCENARIO = textwrap.dedent("""\
     version: 1
     name: out-folder

@@ -240,6 +240,7 @@ TEST_CASE("every value of every named enum has one name that parses back to it")
   check_table(kPersistenceNames);
   check_table(kOnForcedLogoutNames);
   check_table(kEventActionNames);
+  check_table(kScaleInPickNames);
   check_table(kEventKindNames);
   check_table(kFailureCauseNames);
   check_table(kRetryJitterNames);

@@ -32,6 +32,7 @@ RealtimeUsers::RealtimeUsers(EngineParts& parts)
       pending_connects_(static_cast<std::size_t>(parts.pool.size()), 0) {
   pool_.on_stop([this](int s, CrashReport& report) { drop_all(s, report); });
   // A draining server waits for its connections, as for its sessions.
+  pool_.set_connections_held([this](int s) { return connections_.held_by(s); });
   pool_.add_holder(
       [this](int s) { return connections_.held_by(s) + pending_connects_[static_cast<std::size_t>(s)]; });
 }

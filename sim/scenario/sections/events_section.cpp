@@ -9,14 +9,15 @@
 namespace statesim::loading {
 namespace {
 
-// A deploy's drain decides whether sticky memory sessions survive it: its default (none) is
-// said, not applied silently.
-void warn_default_drain(const Node& deploy, const std::string& path, const LoadContext& context) {
+// A deploy's or a stop's drain decides whether sticky memory sessions survive it: its default
+// (none) is said, not applied silently. `who`: "each server" or the stopped server's name.
+void warn_default_drain(const Node& action, const std::string& path, const std::string& who,
+                        const LoadContext& context) {
   if (context.warnings == nullptr) return;
   const std::string warning = fmt::format(
-      "{}:{}:{}: {}: no drain given, so drain: 0s (each server stops at once and loses the sessions it holds "
+      "{}:{}:{}: {}: no drain given, so drain: 0s ({} stops at once and loses the sessions it holds "
       "in memory); write drain: 0s to say so, or a time such as drain: 30s to let its users finish",
-      context.display_name, deploy.position.line, deploy.position.column, path);
+      context.display_name, action.position.line, action.position.column, path, who);
   auto& warnings = *context.warnings;
   if (std::find(warnings.begin(), warnings.end(), warning) == warnings.end()) warnings.push_back(warning);
 }
@@ -63,7 +64,7 @@ EventDraft read_event(const Node& node, const std::string& path, const LoadConte
       if (const Node* item = deploy.get("drain"))
         event.drain_s = read_duration(*item, deploy.path("drain"), Lowest::zero);
       else
-        warn_default_drain(value, action_path, context);
+        warn_default_drain(value, action_path, "each server", context);
       draft.event.action = event;
       break;
     }
@@ -75,6 +76,20 @@ EventDraft read_event(const Node& node, const std::string& path, const LoadConte
       draft.scale_to = origin_of(to, scale.path("to"));
       if (const Node* item = scale.get("drain"))
         event.drain_s = read_duration(*item, scale.path("drain"), Lowest::zero);
+      draft.event.action = event;
+      break;
+    }
+    case EventActionKind::stop: {
+      const Section stop(value, action_path, {"server", "drain"});
+      StopEvent event;
+      const std::string server_path = stop.path("server");
+      const Node& server = stop.require("server");
+      draft.target = require_scalar(server, server_path, "a server name (app-1, app-2, ...)").text;
+      draft.action_origin = origin_of(server, server_path);  // the server is resolved per design
+      if (const Node* item = stop.get("drain"))
+        event.drain_s = read_duration(*item, stop.path("drain"), Lowest::zero);
+      else
+        warn_default_drain(value, action_path, draft.target, context);
       draft.event.action = event;
       break;
     }

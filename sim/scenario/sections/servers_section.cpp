@@ -59,7 +59,7 @@ void apply_servers(const Node& node, const std::string& path, DesignDraft& draft
 
 void apply_autoscale(const Node& node, const std::string& path, DesignDraft& draft, const LoadContext&) {
   const Section section(node, path,
-                        {"metric", "target", "min", "max", "interval", "cooldown", "scale_in_drain"});
+                        {"metric", "target", "min", "max", "interval", "cooldown", "scale_in_drain", "scale_in_pick"});
   AutoscaleSpec& autoscale = draft.design.autoscale;
   autoscale.enabled = true;
   if (const Node* value = section.get("metric"))
@@ -80,6 +80,8 @@ void apply_autoscale(const Node& node, const std::string& path, DesignDraft& dra
     autoscale.cooldown_s = read_duration(*value, section.path("cooldown"), Lowest::zero);
   if (const Node* value = section.get("scale_in_drain"))
     autoscale.scale_in_drain_s = read_duration(*value, section.path("scale_in_drain"), Lowest::zero);
+  if (const Node* value = section.get("scale_in_pick"))
+    autoscale.scale_in_pick = read_choice(*value, section.path("scale_in_pick"), kScaleInPickNames);
 }
 
 }  // namespace statesim::loading
