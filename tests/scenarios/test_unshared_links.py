@@ -1,5 +1,5 @@
 """Links that no flow shares (FATPIPE: each user's own client link) are crossed as timed wake-ups
-(network.unshared_links: timed, the default) instead of as part of a SimGrid communication
+(network.unshared_links: timed; `auto`, the default, uses it when it pays) instead of as part of a SimGrid communication
 (simulated). The two must give the same times, as SimGrid's CM02 model computes them:
  - a lone user, small (1 KB) and large (20 MB) messages: every request takes exactly
    2 x (client_latency + internal_latency) + bytes / bandwidth both ways + its CPU, in both modes;
