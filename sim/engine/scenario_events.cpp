@@ -5,6 +5,8 @@
 
 #include <variant>
 
+#include "model/effect_ledger.hpp"
+
 namespace statesim::engine {
 
 void ScenarioEvents::schedule_all() {
@@ -108,7 +110,8 @@ void ScenarioEvents::crash_store() {
   }
   const double t = world_.now();
   StoreCrash effect = store_.crash(t);
-  if (!store_host_.holds_sessions())
+  // Without sessions there, the store's own words are about sessions; say what the crash stops.
+  if (!store_host_.holds_sessions() && effects_use_store_host(world_.design))
     effect.detail = "no session store in this design: the effects' database is unavailable until it restarts";
   // The store holds every session (redis, database) or refresh token; a denylist holds none.
   const std::int64_t held = store_.writes_at_login() ? sessions_.active() : 0;

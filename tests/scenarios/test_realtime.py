@@ -302,4 +302,18 @@ if summary:
         outputs.append([open(os.path.join(out, name)).read() for name in ("summary.csv", "timeseries.csv", "events.csv")])
     checks.check(outputs[0] == outputs[1], "the same seed gives the same bytes (--jobs 1 and 3)")
 
+# A store crash in a design whose store host carries only pub/sub (memory sessions, no effects):
+# its event row speaks of the sessions' store, not of an effects' database the design lacks.
+_, events, _ = run_chat("store-crash-pubsub", """\
+version: 1
+name: store-crash-pubsub
+duration: 2m
+realtime: {users: 100, delivery: pubsub, ramp_up: 10s}
+events:
+  - {at: 1m, crash: store}
+""")
+crash = [e for e in events if e["event"] == "crash" and e["target"] == "store"]
+checks.check(len(crash) == 1 and "effects" not in crash[0]["detail"],
+             f"a pub/sub store's crash says nothing of effects ({crash[0]['detail'] if crash else 'no row'})")
+
 checks.finish()
