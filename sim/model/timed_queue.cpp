@@ -1,48 +1,70 @@
 #include "model/timed_queue.hpp"
 
 #include <algorithm>
+#include <utility>
 
 namespace statesim {
 
-std::uint32_t TimedQueue::take_slot(Action action) {
+TimedQueue::Ticket TimedQueue::push(double time_s, Action action, Lane lane) {
   changed();
   const std::uint32_t slot = free_slots_.take(slots_);
   slots_[slot].action = std::move(action);
   live_++;
-  return slot;
-}
-
-TimedQueue::Ticket TimedQueue::push(double time_s, Action action, Lane lane) {
-  const std::uint32_t slot = take_slot(std::move(action));
-  heap_.push_back(Entry{time_s, next_order(lane), slot});
+  heap_.push_back(HeapEntry{time_s, next_order(lane), slot, slots_[slot].generation});
   sift_up(heap_.size() - 1);
   return Ticket{slot, slots_[slot].generation};
 }
 
-TimedQueue::Ticket TimedQueue::push(FifoId fifo, double time_s, Action action, Lane lane) {
-  const std::uint32_t slot = take_slot(std::move(action));
-  slots_[slot].heap_index = kInFifo;
-  fifos_[fifo].push_back(Entry{time_s, next_order(lane), slot});
-  return Ticket{slot, slots_[slot].generation};
+TimedQueue::FifoId TimedQueue::add_fifo() {
+  fifos_.emplace_back();
+  fifos_.back().ring.resize(16);
+  return static_cast<FifoId>(fifos_.size() - 1);
+}
+
+TimedQueue::Ticket TimedQueue::push(FifoId fifo_id, double time_s, Action action, Lane lane) {
+  changed();
+  Fifo& fifo = fifos_[fifo_id];
+  if (fifo.count == fifo.ring.size()) {  // full: double the ring, entries in order from 0
+    std::vector<FifoEntry> bigger(fifo.ring.size() * 2);
+    for (std::size_t i = 0; i < fifo.count; ++i) bigger[i] = std::move(fifo.at(i));
+    fifo.ring = std::move(bigger);
+    fifo.head = 0;
+  }
+  FifoEntry& entry = fifo.at(fifo.count);
+  entry.time_s = time_s;
+  entry.order = next_order(lane);
+  entry.action = std::move(action);
+  const auto sequence = static_cast<std::uint32_t>(fifo.front_sequence + fifo.count);
+  fifo.count++;
+  live_++;
+  return Ticket{kInFifo | fifo_id, sequence};
+}
+
+const TimedQueue::FifoEntry* TimedQueue::fifo_entry(const Ticket& ticket) const {
+  const Fifo& fifo = fifos_[ticket.where_ & ~kInFifo];
+  const std::uint32_t index = ticket.stamp_ - fifo.front_sequence;  // modulo 2^32, as the numbers
+  if (index >= fifo.count) return nullptr;
+  const FifoEntry& entry = fifo.at(index);
+  return entry.action ? &entry : nullptr;
 }
 
 bool TimedQueue::pending(const Ticket& ticket) const {
-  return !ticket.empty() && slots_[ticket.slot_].generation == ticket.generation_ &&
-         slots_[ticket.slot_].heap_index != kNoSlot;
+  if (ticket.empty()) return false;
+  if ((ticket.where_ & kInFifo) != 0) return fifo_entry(ticket) != nullptr;
+  return slots_[ticket.where_].generation == ticket.stamp_ && slots_[ticket.where_].action;
 }
 
 void TimedQueue::cancel(Ticket& ticket) {
   if (pending(ticket)) {
     changed();
-    Slot& slot = slots_[ticket.slot_];
     live_--;
-    if (slot.heap_index == kInFifo) {  // left in its FIFO, skipped when it reaches the front
-      slot.action = nullptr;
-      slot.heap_index = kNoSlot;
-      slot.generation++;
+    if ((ticket.where_ & kInFifo) != 0) {
+      Fifo& fifo = fifos_[ticket.where_ & ~kInFifo];
+      fifo.at(ticket.stamp_ - fifo.front_sequence).action = nullptr;  // skipped when it reaches the front
     } else {
-      remove_at(slot.heap_index);
-      free_slot(ticket.slot_);
+      free_slot(ticket.where_);
+      stale_++;
+      if (stale_ > kCompactAbove && stale_ > live_) compact();
     }
   }
   ticket = Ticket{};
@@ -50,16 +72,23 @@ void TimedQueue::cancel(Ticket& ticket) {
 
 long TimedQueue::earliest() {
   if (earliest_known_) return earliest_;
+  while (!heap_.empty() && stale(heap_.front())) {
+    remove_top();
+    stale_--;
+  }
   long best = heap_.empty() ? -2 : -1;
   for (std::size_t f = 0; f < fifos_.size(); ++f) {
-    std::deque<Entry>& fifo = fifos_[f];
-    while (!fifo.empty() && slots_[fifo.front().slot].heap_index != kInFifo) {  // cancelled: its slot is free now
-      free_slots_.give_back(fifo.front().slot);
-      fifo.pop_front();
+    Fifo& fifo = fifos_[f];
+    while (fifo.count > 0 && !fifo.at(0).action) fifo.pop_front();  // cancelled
+    if (fifo.count == 0) continue;
+    const FifoEntry& front = fifo.at(0);
+    bool earlier = best == -2;
+    if (best == -1) earlier = before(front.time_s, front.order, heap_.front().time_s, heap_.front().order);
+    if (best >= 0) {
+      const FifoEntry& other = fifos_[static_cast<std::size_t>(best)].at(0);
+      earlier = before(front.time_s, front.order, other.time_s, other.order);
     }
-    if (fifo.empty()) continue;
-    if (best == -2 || before(fifo.front(), best == -1 ? heap_.front() : fifos_[static_cast<std::size_t>(best)].front()))
-      best = static_cast<long>(f);
+    if (earlier) best = static_cast<long>(f);
   }
   earliest_known_ = true;
   earliest_ = best;
@@ -68,7 +97,7 @@ long TimedQueue::earliest() {
 
 double TimedQueue::top_time() {
   const long where = earliest();
-  return where == -1 ? heap_.front().time_s : fifos_[static_cast<std::size_t>(where)].front().time_s;
+  return where == -1 ? heap_.front().time_s : fifos_[static_cast<std::size_t>(where)].at(0).time_s;
 }
 
 TimedQueue::Action TimedQueue::pop_due(double now_s) {
@@ -79,47 +108,52 @@ TimedQueue::Action TimedQueue::pop_due(double now_s) {
 TimedQueue::Action TimedQueue::pop() {
   const long where = earliest();
   changed();
-  std::uint32_t slot;
+  live_--;
+  Action action;
   if (where == -1) {
-    slot = heap_.front().slot;
-    remove_at(0);
+    const std::uint32_t slot = heap_.front().slot;
+    remove_top();
+    action = std::move(slots_[slot].action);
+    free_slot(slot);
   } else {
-    std::deque<Entry>& fifo = fifos_[static_cast<std::size_t>(where)];
-    slot = fifo.front().slot;
+    Fifo& fifo = fifos_[static_cast<std::size_t>(where)];
+    action = std::move(fifo.at(0).action);
     fifo.pop_front();
   }
-  Action action = std::move(slots_[slot].action);
-  live_--;
-  free_slot(slot);
   return action;
 }
 
 void TimedQueue::free_slot(std::uint32_t slot) {
   Slot& entry = slots_[slot];
   entry.action = nullptr;
-  entry.heap_index = kNoSlot;
   entry.generation++;
   free_slots_.give_back(slot);
 }
 
-void TimedQueue::place(std::size_t index, const Entry& entry) {
-  heap_[index] = entry;
-  slots_[entry.slot].heap_index = static_cast<std::uint32_t>(index);
+// Drops every stale entry and rebuilds the heap: the order of what remains is unchanged, as
+// (time, order) is a total order.
+void TimedQueue::compact() {
+  heap_.erase(
+      std::remove_if(heap_.begin(), heap_.end(), [this](const HeapEntry& entry) { return stale(entry); }),
+      heap_.end());
+  stale_ = 0;
+  if (heap_.size() < 2) return;
+  for (std::size_t parent = (heap_.size() - 2) / kArity + 1; parent-- > 0;) sift_down(parent);
 }
 
 void TimedQueue::sift_up(std::size_t index) {
-  const Entry entry = heap_[index];
+  const HeapEntry entry = heap_[index];
   while (index > 0) {
     const std::size_t parent = (index - 1) / kArity;
     if (!before(entry, heap_[parent])) break;
-    place(index, heap_[parent]);
+    heap_[index] = heap_[parent];
     index = parent;
   }
-  place(index, entry);
+  heap_[index] = entry;
 }
 
 void TimedQueue::sift_down(std::size_t index) {
-  const Entry entry = heap_[index];
+  const HeapEntry entry = heap_[index];
   const std::size_t size = heap_.size();
   while (true) {
     const std::size_t first = kArity * index + 1;
@@ -129,22 +163,16 @@ void TimedQueue::sift_down(std::size_t index) {
     for (std::size_t child = first + 1; child < last; ++child)
       if (before(heap_[child], heap_[best])) best = child;
     if (!before(heap_[best], entry)) break;
-    place(index, heap_[best]);
+    heap_[index] = heap_[best];
     index = best;
   }
-  place(index, entry);
+  heap_[index] = entry;
 }
 
-void TimedQueue::remove_at(std::size_t index) {
-  const Entry last = heap_.back();
+void TimedQueue::remove_top() {
+  heap_.front() = heap_.back();
   heap_.pop_back();
-  if (index == heap_.size()) return;
-  place(index, last);
-  if (index > 0 && before(last, heap_[(index - 1) / kArity])) {
-    sift_up(index);
-  } else {
-    sift_down(index);
-  }
+  if (!heap_.empty()) sift_down(0);
 }
 
 }  // namespace statesim

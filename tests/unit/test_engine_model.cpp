@@ -2,6 +2,7 @@
 // the recorder, the autoscaler's rule and the name tables.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -98,6 +99,96 @@ TEST_CASE("FIFO lanes of constant delays merge with the heap in (time, lane, ord
   CHECK(queue.pending(again));
   queue.pop()();
   CHECK(ran.back() == "f5");
+}
+
+TEST_CASE("the timed queue matches a sorted reference through FIFO ring growth, wrap-around and cancels") {
+  // Two FIFOs of constant delays and the heap, pushed and cancelled at random while time moves
+  // on: every action comes out exactly in (time, lane, insertion order), cancelled ones never.
+  TimedQueue queue;
+  RandomStream rng(11);
+  const TimedQueue::FifoId short_delay = queue.add_fifo();
+  const TimedQueue::FifoId long_delay = queue.add_fifo();
+  struct Expected {
+    double time;
+    int lane;
+    int id;
+  };
+  std::vector<Expected> expected;
+  std::vector<std::pair<TimedQueue::Ticket, int>> tickets;
+  std::vector<bool> cancelled;
+  std::vector<int> ran;
+  double now = 0;
+  int next_id = 0;
+  for (int round = 0; round < 3000; ++round) {
+    for (int k = 0; k < 12; ++k) {
+      const int id = next_id++;
+      const double choice = rng.uniform01();
+      TimedQueue::Ticket ticket;
+      auto action = [&ran, id] { ran.push_back(id); };
+      double time = 0;
+      if (choice < 0.4) {
+        time = now + 0.02;
+        ticket = queue.push(short_delay, time, action);
+      } else if (choice < 0.7) {
+        time = now + 10.0;
+        ticket = queue.push(long_delay, time, action);
+      } else {
+        time = now + rng.uniform01() * 30;
+        ticket = queue.push(time, action);
+      }
+      expected.push_back(Expected{time, 2, id});
+      tickets.emplace_back(ticket, id);
+      cancelled.push_back(false);
+    }
+    for (int k = 0; k < 9; ++k) {  // cancel most, as answered requests cancel their timeouts
+      auto& [ticket, id] = tickets[rng.below(tickets.size())];
+      if (queue.pending(ticket)) cancelled[static_cast<std::size_t>(id)] = true;
+      queue.cancel(ticket);
+      CHECK_FALSE(queue.pending(ticket));
+    }
+    now += 0.01;
+    while (!queue.empty() && queue.top_time() <= now) queue.pop()();
+  }
+  while (!queue.empty()) queue.pop()();
+  std::vector<int> want;
+  std::stable_sort(expected.begin(), expected.end(),
+                   [](const Expected& x, const Expected& y) { return x.time < y.time; });
+  for (const Expected& e : expected)
+    if (!cancelled[static_cast<std::size_t>(e.id)]) want.push_back(e.id);
+  CHECK(ran == want);
+}
+
+TEST_CASE("cancelled heap actions are compacted away once they outnumber the live ones") {
+  TimedQueue queue;
+  RandomStream rng(5);
+  std::vector<TimedQueue::Ticket> tickets;
+  std::vector<double> popped;
+  for (int i = 0; i < 20000; ++i) {
+    const double t = rng.uniform01() * 100;
+    tickets.push_back(queue.push(t, [&popped, t] { popped.push_back(t); }));
+  }
+  for (int i = 0; i < 15000; ++i) queue.cancel(tickets[static_cast<std::size_t>(i)]);
+  CHECK(queue.size() == 5000);
+  // Compaction ran when the stale entries outnumbered the live ones (beyond 4096 of them).
+  CHECK(queue.stale_entries() <= 5000);
+  while (!queue.empty()) queue.pop()();
+  CHECK(popped.size() == 5000);
+  CHECK(std::is_sorted(popped.begin(), popped.end()));
+}
+
+TEST_CASE("a ticket of a popped FIFO action names nothing, even once its ring position is reused") {
+  TimedQueue queue;
+  const auto fifo = queue.add_fifo();
+  int fired = 0;
+  auto first = queue.push(fifo, 1.0, [&fired] { fired += 1; });
+  queue.pop()();
+  CHECK_FALSE(queue.pending(first));
+  std::vector<TimedQueue::Ticket> later;
+  for (int i = 0; i < 40; ++i) later.push_back(queue.push(fifo, 2.0 + i, [&fired] { fired += 10; }));
+  queue.cancel(first);  // names nothing: the 40 stay
+  CHECK(queue.size() == 40);
+  CHECK(queue.pending(later.front()));
+  CHECK(queue.pending(later.back()));
 }
 
 using test::scenario_of;

@@ -39,14 +39,8 @@ class Rotation {
     return std::nullopt;
   }
 
-  // Servers in the order the next rotation would visit them (the one after the last pick first).
-  std::vector<int> order(std::size_t count) const {
-    std::vector<int> indices;
-    indices.reserve(count);
-    for (int step = 1; step <= static_cast<int>(count); ++step)
-      indices.push_back(wrap(last_ + step, static_cast<int>(count)));
-    return indices;
-  }
+  // Where the next rotation starts: the server after the last pick (wrapping around).
+  int first(std::size_t count) const { return wrap(last_ + 1, static_cast<int>(count)); }
 
   void moved_to(int index) { last_ = index; }
 
