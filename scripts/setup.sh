@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/install-packages.sh cmake g++ make pkg-config libsimgrid-dev libyaml-cpp-dev libcli11-dev libfmt-dev doctest-dev libboost-dev python3 python3-matplotlib python3-pandas python3-yaml python3-simpy procps slurm-wlm munge parallel
+bash scripts/install-packages.sh cmake g++ make pkg-config libsimgrid-dev libyaml-cpp-dev libcli11-dev libfmt-dev doctest-dev libboost-dev libjemalloc-dev python3 python3-matplotlib python3-pandas python3-yaml python3-simpy procps slurm-wlm munge parallel
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j"$(nproc)"
