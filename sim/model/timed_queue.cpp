@@ -76,19 +76,23 @@ long TimedQueue::earliest() {
     remove_top();
     stale_--;
   }
-  long best = heap_.empty() ? -2 : -1;
+  long best = -2;
+  double best_time = 0;
+  std::uint64_t best_order = 0;
+  if (!heap_.empty()) {
+    best = -1;
+    best_time = heap_.front().time_s;
+    best_order = heap_.front().order;
+  }
   for (std::size_t f = 0; f < fifos_.size(); ++f) {
     Fifo& fifo = fifos_[f];
     while (fifo.count > 0 && !fifo.at(0).action) fifo.pop_front();  // cancelled
     if (fifo.count == 0) continue;
     const FifoEntry& front = fifo.at(0);
-    bool earlier = best == -2;
-    if (best == -1) earlier = before(front.time_s, front.order, heap_.front().time_s, heap_.front().order);
-    if (best >= 0) {
-      const FifoEntry& other = fifos_[static_cast<std::size_t>(best)].at(0);
-      earlier = before(front.time_s, front.order, other.time_s, other.order);
-    }
-    if (earlier) best = static_cast<long>(f);
+    if (best != -2 && !before(front.time_s, front.order, best_time, best_order)) continue;
+    best = static_cast<long>(f);
+    best_time = front.time_s;
+    best_order = front.order;
   }
   earliest_known_ = true;
   earliest_ = best;
