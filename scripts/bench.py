@@ -6,6 +6,7 @@ anything).
 
 usage: /usr/bin/python3 scripts/bench.py [--rounds 5] [--statesim build/statesim]
                                           [--baseline OTHER_STATESIM] [--skip-scale] [--netflix]
+                                          [--policies]
 
 - perf-ref (../shared/bench/perf-ref.yaml, about 1.6 million requests): `--rounds` interleaved
   rounds of statesim, the SimPy model and the SimGrid chain program (and the actor-based one once);
@@ -37,6 +38,7 @@ parser.add_argument("--shared", default=os.path.join(root, "..", "shared"))
 parser.add_argument("--rounds", type=int, default=5)
 parser.add_argument("--skip-scale", action="store_true")
 parser.add_argument("--netflix", action="store_true", help="also run the 100,000-server, 10M-user benchmark")
+parser.add_argument("--policies", action="store_true", help="also time every balancer policy with 100,000 servers")
 args = parser.parse_args()
 bench = os.path.join(args.shared, "bench")
 
@@ -153,4 +155,24 @@ if args.netflix:
           f"({requests / wall:,.0f} req/s); peak memory {peak_gib:.2f} GiB "
           f"(targets: 30 minutes, 8 GiB)", flush=True)
     ok = ok and wall < 1800 and peak_gib < 8
+if args.policies:
+    print("policies: 100,000 servers, 1,000,000 users, one simulated second (bench/netflix.yaml, no crash)",
+          flush=True)
+    text = open(os.path.join(root, "bench", "netflix.yaml")).read()
+    text = text[:text.index("events:")].replace("duration: 1m", "duration: 1s")
+    text = text.replace("report_interval: 10s", "report_interval: 500ms").replace("arrival_rate: 2778/s",
+                                                                                  "arrival_rate: 278/s")
+    builds = [("statesim", args.statesim)] + ([("baseline", args.baseline)] if args.baseline else [])
+    for build, binary in builds:
+        rates_by_policy = {}
+        for policy in ("sticky_cookie", "round_robin", "least_connections", "random", "power_of_two", "ip_hash",
+                       "consistent_hash"):
+            path = os.path.join(tempfile.gettempdir(), f"statesim-bench-policy-{policy}.yaml")
+            with open(path, "w") as f:
+                f.write(text.replace("policy: sticky_cookie", f"policy: {policy}"))
+            requests, wall, _ = statesim_run(binary, path)
+            rates_by_policy[policy] = requests / wall
+            print(f"  {build} {policy:<17} {requests:>7,} requests in {wall:6.1f} s, "
+                  f"{rates_by_policy[policy] / rates_by_policy['sticky_cookie']:.2f} x sticky_cookie's rate",
+                  flush=True)
 sys.exit(0 if ok else 1)

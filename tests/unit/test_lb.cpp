@@ -420,3 +420,112 @@ TEST_CASE("make_policy builds the policy the spec names") {
   for (int s : picks(*random, servers, 3000, rng)) ++counts[s];
   CHECK(counts.size() == 3);
 }
+
+namespace {
+
+// The policies as plain walks over every view (what the indexed pool must reproduce exactly,
+// draw for draw): eligible servers in index order, the rotation's start after the last pick.
+std::vector<int> eligible_in_order(const std::vector<ServerView>& views) {
+  std::vector<int> eligible;
+  for (std::size_t i = 0; i < views.size(); ++i)
+    if (is_eligible(views[i])) eligible.push_back(static_cast<int>(i));
+  return eligible;
+}
+
+std::optional<int> walk_rotation(const std::vector<ServerView>& views, int& last) {
+  const int count = static_cast<int>(views.size());
+  for (int step = 1; step <= count; ++step) {
+    const int index = (last + step) % count;
+    if (is_eligible(views[static_cast<std::size_t>(index)])) return last = index;
+  }
+  return std::nullopt;
+}
+
+std::optional<int> walk_least_connections(const std::vector<ServerView>& views, int& last) {
+  const int count = static_cast<int>(views.size());
+  std::optional<int> best;
+  for (int step = 1; step <= count; ++step) {
+    const int index = (last + step) % count;
+    const ServerView& view = views[static_cast<std::size_t>(index)];
+    if (is_eligible(view) && (!best || view.in_flight < views[static_cast<std::size_t>(*best)].in_flight))
+      best = index;
+  }
+  if (best) last = *best;
+  return best;
+}
+
+std::optional<int> walk_random(const std::vector<ServerView>& views, RandomStream& rng) {
+  const auto eligible = eligible_in_order(views);
+  if (eligible.empty()) return std::nullopt;
+  return eligible[rng.below(eligible.size())];
+}
+
+std::optional<int> walk_power_of_two(const std::vector<ServerView>& views, RandomStream& rng) {
+  const auto eligible = eligible_in_order(views);
+  if (eligible.empty()) return std::nullopt;
+  if (eligible.size() == 1) return eligible.front();
+  const std::size_t first = rng.below(eligible.size());
+  std::size_t second = rng.below(eligible.size() - 1);
+  if (second >= first) ++second;
+  const int a = eligible[first], b = eligible[second];
+  return views[static_cast<std::size_t>(b)].in_flight < views[static_cast<std::size_t>(a)].in_flight ? b : a;
+}
+
+std::optional<int> walk_ip_hash(const std::vector<ServerView>& views, const RouteRequest& request, int& last) {
+  std::vector<int> members;
+  for (std::size_t i = 0; i < views.size(); ++i)
+    if (views[i].member) members.push_back(static_cast<int>(i));
+  if (members.empty()) return std::nullopt;
+  for (int attempt = 0; attempt <= IpHashPolicy::kRehashAttempts; ++attempt) {
+    const std::uint64_t hash = attempt == 0 ? hash64(request.client_ip)
+                                            : hash_pair(request.client_ip, static_cast<std::uint64_t>(attempt));
+    const int candidate = members[hash % members.size()];
+    if (is_usable(views[static_cast<std::size_t>(candidate)], request)) return candidate;
+  }
+  return walk_rotation(views, last);
+}
+
+}  // namespace
+
+TEST_CASE("the indexed pool answers every policy exactly as a walk over all the views") {
+  for (const int size : {1, 2, 3, 5, 17, 64, 100}) {
+    CAPTURE(size);
+    RandomStream changes(derive_stream_key(11, 0, StreamPurpose::misc, static_cast<std::uint64_t>(size)));
+    std::vector<ServerView> views(static_cast<std::size_t>(size));
+    Pool pool(static_cast<std::size_t>(size));  // changed the way the balancer changes it
+    RoundRobinPolicy round_robin;
+    LeastConnectionsPolicy least;
+    RandomPolicy random;
+    PowerOfTwoPolicy two;
+    IpHashPolicy ip_hash;
+    StickyCookiePolicy sticky;
+    int round_robin_last = -1, least_last = -1, ip_hash_last = -1, sticky_last = -1;
+    RandomStream random_rng(1), random_reference(1), two_rng(2), two_reference(2);
+    int picked = 0;
+    for (int step = 0; step < 4000; ++step) {
+      const auto s = static_cast<int>(changes.below(static_cast<std::uint64_t>(size)));
+      ServerView& view = views[static_cast<std::size_t>(s)];
+      if (changes.below(4) == 0) {  // membership, health, draining
+        view.member = changes.below(5) != 0;
+        view.healthy = view.member && changes.below(4) != 0;
+        view.accepts_new_sessions = view.healthy && changes.below(4) != 0;
+        pool.set(s, view);
+      } else {  // a request sent to it or answered
+        const int delta = view.in_flight > 0 && changes.below(2) == 0 ? -1 : 1;
+        view.in_flight += delta;
+        pool.add_in_flight(s, delta);
+      }
+      REQUIRE(pool.eligible_count() == static_cast<int>(eligible_in_order(views).size()));
+      RouteRequest request = request_from(changes.below(std::uint64_t{1} << 32), changes.below(3) == 0);
+      CHECK(round_robin.pick(request, pool, 0, random_rng) == walk_rotation(views, round_robin_last));
+      const auto least_pick = least.pick(request, pool, 0, random_rng);
+      CHECK(least_pick == walk_least_connections(views, least_last));
+      CHECK(random.pick(request, pool, 0, random_rng) == walk_random(views, random_reference));
+      CHECK(two.pick(request, pool, 0, two_rng) == walk_power_of_two(views, two_reference));
+      CHECK(ip_hash.pick(request, pool, 0, random_rng) == walk_ip_hash(views, request, ip_hash_last));
+      CHECK(sticky.pick(RouteRequest{}, pool, 0, random_rng) == walk_rotation(views, sticky_last));
+      picked += least_pick.has_value() ? 1 : 0;
+    }
+    CHECK(picked > 1000);  // the pools were not empty most of the time
+  }
+}

@@ -4,7 +4,7 @@
 
 namespace statesim::lb {
 
-void ConsistentHashPolicy::rebuild(const std::vector<ServerView>& servers, std::uint64_t pool_version) {
+void ConsistentHashPolicy::rebuild(const Pool& servers, std::uint64_t pool_version) {
   ring_.clear();
   for (std::size_t i = 0; i < servers.size(); ++i) {
     if (!servers[i].member) continue;
@@ -17,8 +17,7 @@ void ConsistentHashPolicy::rebuild(const std::vector<ServerView>& servers, std::
   ring_version_ = pool_version;
 }
 
-std::optional<int> ConsistentHashPolicy::pick(const RouteRequest& request,
-                                              const std::vector<ServerView>& servers,
+std::optional<int> ConsistentHashPolicy::pick(const RouteRequest& request, const Pool& servers,
                                               std::uint64_t pool_version, RandomStream& /*rng*/) {
   if (!ring_version_ || *ring_version_ != pool_version) rebuild(servers, pool_version);
   if (ring_.empty()) return std::nullopt;

@@ -2,14 +2,14 @@
 
 namespace statesim::lb {
 
-std::optional<int> IpHashPolicy::pick(const RouteRequest& request, const std::vector<ServerView>& servers,
+std::optional<int> IpHashPolicy::pick(const RouteRequest& request, const Pool& servers,
                                       std::uint64_t /*pool_version*/, RandomStream& /*rng*/) {
-  std::vector<int> members;
-  for (std::size_t i = 0; i < servers.size(); ++i)
-    if (servers[i].member) members.push_back(static_cast<int>(i));
-  if (members.empty()) return std::nullopt;
+  const int members = servers.member_count();
+  if (members == 0) return std::nullopt;
 
-  const auto member_for = [&](std::uint64_t hash) { return members[hash % members.size()]; };
+  const auto member_for = [&](std::uint64_t hash) {
+    return servers.member_at(static_cast<int>(hash % static_cast<std::uint64_t>(members)));
+  };
   int candidate = member_for(hash64(request.client_ip));
   if (is_usable(servers[static_cast<std::size_t>(candidate)], request)) return candidate;
   // The same ip always retries the same sequence, so a down server's clients spread over
@@ -18,7 +18,7 @@ std::optional<int> IpHashPolicy::pick(const RouteRequest& request, const std::ve
     candidate = member_for(hash_pair(request.client_ip, static_cast<std::uint64_t>(attempt)));
     if (is_usable(servers[static_cast<std::size_t>(candidate)], request)) return candidate;
   }
-  return fallback_.next(servers, is_eligible);
+  return fallback_.next(servers);
 }
 
 }  // namespace statesim::lb

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "model/lb/policy.hpp"
+#include "model/lb/pool.hpp"
 #include "model/lb/selection.hpp"
 
 namespace statesim::lb {
@@ -15,8 +16,8 @@ namespace statesim::lb {
 // Eligible servers in turn, in index order.
 class RoundRobinPolicy : public Policy {
  public:
-  std::optional<int> pick(const RouteRequest& request, const std::vector<ServerView>& servers,
-                          std::uint64_t pool_version, RandomStream& rng) override;
+  std::optional<int> pick(const RouteRequest& request, const Pool& servers, std::uint64_t pool_version,
+                          RandomStream& rng) override;
 
  private:
   Rotation rotation_;
@@ -25,16 +26,16 @@ class RoundRobinPolicy : public Policy {
 // A uniformly random eligible server (one draw from rng).
 class RandomPolicy : public Policy {
  public:
-  std::optional<int> pick(const RouteRequest& request, const std::vector<ServerView>& servers,
-                          std::uint64_t pool_version, RandomStream& rng) override;
+  std::optional<int> pick(const RouteRequest& request, const Pool& servers, std::uint64_t pool_version,
+                          RandomStream& rng) override;
 };
 
 // The eligible server with the fewest requests in flight; ties go to the first one in
 // round-robin order after the previous pick, so tied servers take turns.
 class LeastConnectionsPolicy : public Policy {
  public:
-  std::optional<int> pick(const RouteRequest& request, const std::vector<ServerView>& servers,
-                          std::uint64_t pool_version, RandomStream& rng) override;
+  std::optional<int> pick(const RouteRequest& request, const Pool& servers, std::uint64_t pool_version,
+                          RandomStream& rng) override;
 
  private:
   Rotation rotation_;
@@ -44,8 +45,8 @@ class LeastConnectionsPolicy : public Policy {
 // tie). Two draws from rng when there are at least two eligible servers, none otherwise.
 class PowerOfTwoPolicy : public Policy {
  public:
-  std::optional<int> pick(const RouteRequest& request, const std::vector<ServerView>& servers,
-                          std::uint64_t pool_version, RandomStream& rng) override;
+  std::optional<int> pick(const RouteRequest& request, const Pool& servers, std::uint64_t pool_version,
+                          RandomStream& rng) override;
 };
 
 // nginx-style ip_hash: hash(ip) mod (number of members). A server that cannot take the
@@ -54,8 +55,8 @@ class PowerOfTwoPolicy : public Policy {
 class IpHashPolicy : public Policy {
  public:
   static constexpr int kRehashAttempts = 20;
-  std::optional<int> pick(const RouteRequest& request, const std::vector<ServerView>& servers,
-                          std::uint64_t pool_version, RandomStream& rng) override;
+  std::optional<int> pick(const RouteRequest& request, const Pool& servers, std::uint64_t pool_version,
+                          RandomStream& rng) override;
 
  private:
   Rotation fallback_;
@@ -67,11 +68,11 @@ class IpHashPolicy : public Policy {
 class ConsistentHashPolicy : public Policy {
  public:
   explicit ConsistentHashPolicy(int virtual_nodes) : virtual_nodes_(virtual_nodes < 1 ? 1 : virtual_nodes) {}
-  std::optional<int> pick(const RouteRequest& request, const std::vector<ServerView>& servers,
-                          std::uint64_t pool_version, RandomStream& rng) override;
+  std::optional<int> pick(const RouteRequest& request, const Pool& servers, std::uint64_t pool_version,
+                          RandomStream& rng) override;
 
  private:
-  void rebuild(const std::vector<ServerView>& servers, std::uint64_t pool_version);
+  void rebuild(const Pool& servers, std::uint64_t pool_version);
 
   int virtual_nodes_;
   std::optional<std::uint64_t> ring_version_;
@@ -82,8 +83,8 @@ class ConsistentHashPolicy : public Policy {
 // except for a login); otherwise round robin, and the caller issues a new cookie.
 class StickyCookiePolicy : public Policy {
  public:
-  std::optional<int> pick(const RouteRequest& request, const std::vector<ServerView>& servers,
-                          std::uint64_t pool_version, RandomStream& rng) override;
+  std::optional<int> pick(const RouteRequest& request, const Pool& servers, std::uint64_t pool_version,
+                          RandomStream& rng) override;
 
  private:
   Rotation rotation_;

@@ -14,10 +14,10 @@ namespace statesim::lb {
 
 // The balancer's view of one host of the pool (index = server index, app-<index+1>).
 struct ServerView {
-  bool member = false;               // part of the configured pool (started by scaling/deploy, not removed)
-  bool healthy = false;              // passed health checks: the balancer believes it is up
-  bool accepts_new_sessions = false; // healthy and not draining
-  int in_flight = 0;                 // requests sent to it and not yet answered
+  bool member = false;                // part of the configured pool (started by scaling/deploy, not removed)
+  bool healthy = false;               // passed health checks: the balancer believes it is up
+  bool accepts_new_sessions = false;  // healthy and not draining
+  int in_flight = 0;                  // requests sent to it and not yet answered
 };
 
 struct RouteRequest {
@@ -26,12 +26,14 @@ struct RouteRequest {
   bool new_session = false;          // a login: never sent to a draining server
 };
 
+class Pool;  // the views, indexed (model/lb/pool.hpp)
+
 class Policy {
  public:
   virtual ~Policy() = default;
   // The chosen server index, or nothing when no server can take the request.
   // `pool_version` changes whenever `member` changes for any server (hash rings rebuild then).
-  virtual std::optional<int> pick(const RouteRequest& request, const std::vector<ServerView>& servers,
+  virtual std::optional<int> pick(const RouteRequest& request, const Pool& servers,
                                   std::uint64_t pool_version, RandomStream& rng) = 0;
 };
 

@@ -2,10 +2,9 @@
 
 namespace statesim::lb {
 
-std::optional<int> RoundRobinPolicy::pick(const RouteRequest& /*request*/,
-                                          const std::vector<ServerView>& servers,
+std::optional<int> RoundRobinPolicy::pick(const RouteRequest& /*request*/, const Pool& servers,
                                           std::uint64_t /*pool_version*/, RandomStream& /*rng*/) {
-  return rotation_.next(servers, is_eligible);
+  return rotation_.next(servers);
 }
 
 }  // namespace statesim::lb

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "model/lb/policy.hpp"
+#include "model/lb/pool.hpp"
 
 namespace statesim::lb {
 
@@ -25,18 +26,12 @@ inline bool is_usable(const ServerView& server, const RouteRequest& request) {
 // consecutive picks walk the servers in index order and skip those a filter rejects.
 class Rotation {
  public:
-  // The first server after the last pick (wrapping around) that passes `accept`.
-  template <typename Accept>
-  std::optional<int> next(const std::vector<ServerView>& servers, Accept accept) {
-    const int count = static_cast<int>(servers.size());
-    for (int step = 1; step <= count; ++step) {
-      const int index = wrap(last_ + step, count);
-      if (accept(servers[static_cast<std::size_t>(index)])) {
-        last_ = index;
-        return index;
-      }
-    }
-    return std::nullopt;
+  // The first eligible server after the last pick (wrapping around).
+  std::optional<int> next(const Pool& servers) {
+    if (servers.size() == 0) return std::nullopt;
+    const std::optional<int> picked = servers.next_eligible(first(servers.size()));
+    if (picked) last_ = *picked;
+    return picked;
   }
 
   // Where the next rotation starts: the server after the last pick (wrapping around).
@@ -48,14 +43,6 @@ class Rotation {
   static int wrap(int value, int count) { return ((value % count) + count) % count; }
   int last_ = -1;
 };
-
-// Indices of the eligible servers, in increasing order.
-inline std::vector<int> eligible_indices(const std::vector<ServerView>& servers) {
-  std::vector<int> indices;
-  for (std::size_t i = 0; i < servers.size(); ++i)
-    if (is_eligible(servers[i])) indices.push_back(static_cast<int>(i));
-  return indices;
-}
 
 // hash64 of a pair, for ring points (server, replica) and ip_hash retries (ip, attempt).
 inline std::uint64_t hash_pair(std::uint64_t first, std::uint64_t second) {

@@ -2,8 +2,7 @@
 
 namespace statesim::lb {
 
-std::optional<int> StickyCookiePolicy::pick(const RouteRequest& request,
-                                            const std::vector<ServerView>& servers,
+std::optional<int> StickyCookiePolicy::pick(const RouteRequest& request, const Pool& servers,
                                             std::uint64_t /*pool_version*/, RandomStream& /*rng*/) {
   if (request.cookie_server) {
     const int server = *request.cookie_server;
@@ -11,7 +10,7 @@ std::optional<int> StickyCookiePolicy::pick(const RouteRequest& request,
         is_usable(servers[static_cast<std::size_t>(server)], request))
       return server;
   }
-  return rotation_.next(servers, is_eligible);
+  return rotation_.next(servers);
 }
 
 }  // namespace statesim::lb
