@@ -2,8 +2,9 @@
 
 #include <stdexcept>
 
-#include "model/run_estimate.hpp"
+#include "engine/builtin_star_zone.hpp"
 #include "engine/store_host.hpp"
+#include "model/run_estimate.hpp"
 #include "model/session_store.hpp"
 
 namespace sg4 = simgrid::s4u;
@@ -26,7 +27,8 @@ int store_cores(const Design& design) { return StoreHost::cores(design); }
 // not its square: 100,000 servers fit.
 Platform build_builtin(const Design& design) {
   const NetworkSpec& net = design.network;
-  auto* zone = sg4::create_star_zone("statesim");
+  sg4::NetZone* zone =
+      (new BuiltinStarZone("statesim"))->get_iface();  // owned by the engine, as create_star_zone's
   Platform platform;
   auto attach = [zone](sg4::Host* host, std::vector<sg4::Link*> links) {
     std::vector<sg4::LinkInRoute> in_route;
@@ -35,7 +37,8 @@ Platform build_builtin(const Design& design) {
   };
   platform.client = zone->create_host("client", kFlopsPerSpeedUnit)->seal();
   platform.balancer = zone->create_host("lb", kFlopsPerSpeedUnit)->seal();
-  platform.store = zone->create_host("store", kFlopsPerSpeedUnit)->set_core_count(store_cores(design))->seal();
+  platform.store =
+      zone->create_host("store", kFlopsPerSpeedUnit)->set_core_count(store_cores(design))->seal();
   attach(platform.client, {zone->create_link("client-link", net.bandwidth_Bps)
                                ->set_latency(net.client_latency_s)
                                ->set_sharing_policy(sg4::Link::SharingPolicy::FATPIPE)
@@ -54,8 +57,9 @@ Platform build_builtin(const Design& design) {
   }
   if (needs_object_store(design)) {
     platform.objects = zone->create_host("objects", kFlopsPerSpeedUnit)->seal();
-    attach(platform.objects,
-           {zone->create_link("objects-link", net.bandwidth_Bps)->set_latency(net.internal_latency_s)->seal()});
+    attach(
+        platform.objects,
+        {zone->create_link("objects-link", net.bandwidth_Bps)->set_latency(net.internal_latency_s)->seal()});
   }
   platform.servers.reserve(static_cast<std::size_t>(design.servers.max));
   platform.store_sides.reserve(static_cast<std::size_t>(design.servers.max));
@@ -64,7 +68,9 @@ Platform build_builtin(const Design& design) {
     auto* host = zone->create_host(name, kFlopsPerSpeedUnit * design.servers.speed)
                      ->set_core_count(design.servers.cores)
                      ->seal();
-    attach(host, {zone->create_link(name + "-link", net.bandwidth_Bps)->set_latency(net.internal_latency_s)->seal()});
+    attach(
+        host,
+        {zone->create_link(name + "-link", net.bandwidth_Bps)->set_latency(net.internal_latency_s)->seal()});
     auto* store_side = zone->create_host(name + ":store", kFlopsPerSpeedUnit)->seal();
     attach(store_side, {});
     platform.servers.push_back(host);
