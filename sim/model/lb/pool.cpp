@@ -10,13 +10,13 @@ Pool::Pool(const std::vector<ServerView>& views) : views_(views) {
   leaves_ = 1;
   while (leaves_ < views_.size()) leaves_ *= 2;
   tree_.assign(2 * leaves_, Node{});
-  for (std::size_t s = 0; s < views_.size(); ++s) {
-    Node& leaf = tree_[leaves_ + s];
-    leaf.eligible = is_eligible(views_[s]) ? 1 : 0;
-    leaf.members = views_[s].member ? 1 : 0;
-    leaf.fewest_in_flight = leaf.eligible != 0 ? views_[s].in_flight : kNoServer;
-  }
+  for (std::size_t s = 0; s < views_.size(); ++s) tree_[leaves_ + s] = leaf_of(views_[s]);
   for (std::size_t node = leaves_; node-- > 1;) tree_[node] = combine(tree_[2 * node], tree_[2 * node + 1]);
+}
+
+Pool::Node Pool::leaf_of(const ServerView& view) {
+  const bool eligible = is_eligible(view);
+  return Node{eligible ? view.in_flight : kNoServer, eligible ? 1 : 0, view.member ? 1 : 0};
 }
 
 Pool::Node Pool::combine(const Node& left, const Node& right) {
@@ -35,19 +35,13 @@ void Pool::add_in_flight(int s, int delta) {
 }
 
 void Pool::refresh_leaf(std::size_t s) {
-  const ServerView& view = views_[s];
   std::size_t node = leaves_ + s;
-  Node leaf{kNoServer, is_eligible(view) ? 1 : 0, view.member ? 1 : 0};
-  if (leaf.eligible != 0) leaf.fewest_in_flight = view.in_flight;
-  tree_[node] = leaf;
+  tree_[node] = leaf_of(views_[s]);
   // Up to the root, stopping where a range's summary no longer changes (most in-flight
   // changes stop low in the tree).
   for (node /= 2; node >= 1; node /= 2) {
     const Node updated = combine(tree_[2 * node], tree_[2 * node + 1]);
-    const Node& old = tree_[node];
-    if (updated.fewest_in_flight == old.fewest_in_flight && updated.eligible == old.eligible &&
-        updated.members == old.members)
-      break;
+    if (updated == tree_[node]) break;
     tree_[node] = updated;
   }
 }

@@ -45,7 +45,12 @@ class Pool {
     int fewest_in_flight = kNoServer;
     int eligible = 0;
     int members = 0;
+    bool operator==(const Node& other) const {
+      return fewest_in_flight == other.fewest_in_flight && eligible == other.eligible &&
+             members == other.members;
+    }
   };
+  static Node leaf_of(const ServerView& view);
   static Node combine(const Node& left, const Node& right);
   void refresh_leaf(std::size_t s);
   // The leftmost leaf at or after `from` in whose ranges `has` holds.

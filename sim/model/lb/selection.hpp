@@ -23,7 +23,7 @@ inline bool is_usable(const ServerView& server, const RouteRequest& request) {
 }
 
 // Round-robin position: the index picked last. Each pick starts looking just after it, so
-// consecutive picks walk the servers in index order and skip those a filter rejects.
+// consecutive picks walk the servers in index order and skip those not eligible.
 class Rotation {
  public:
   // The first eligible server after the last pick (wrapping around).
