@@ -56,6 +56,8 @@ COMPARE_SIZE_IN = (FIGURE_WIDTH_IN, 7.5)
 SWEEP_SIZE_IN = (FIGURE_WIDTH_IN, 6.0)
 
 TIMELINE_AUTOSCALE_SIZE_IN = (FIGURE_WIDTH_IN, 13.5)
+# A timeline of fewer panels (no sessions, no requests) is shorter by this much per panel.
+TIMELINE_PANEL_IN = TIMELINE_AUTOSCALE_SIZE_IN[1] - TIMELINE_SIZE_IN[1]
 COMPARE_WIDTH_IN = FIGURE_WIDTH_IN
 COMPARE_COLUMNS = 3
 COMPARE_MAX_PANELS = 9
@@ -161,6 +163,21 @@ def autoscale_targets(scenario):
             except ValueError:
                 continue
     return targets
+
+
+def design_populations(scenario):
+    """design -> (logs in, sends requests), from the sections of the scenario and its designs:
+    web visitors (`clients`, also by default when there is no part-2 population) and realtime
+    users log in, they and uploaders send requests; game servers alone do neither. A design the
+    scenario does not describe is taken to do both."""
+    populations = {}
+    for design in scenario.get("designs") or []:
+        if isinstance(design, dict):
+            sections = set(scenario) | set(design)
+            web = "clients" in sections or not sections & {"realtime", "games", "uploads"}
+            logins = web or "realtime" in sections
+            populations[str(design.get("name"))] = (logins, logins or "uploads" in sections)
+    return populations
 
 
 def scenario_value(folder, key):
@@ -344,6 +361,7 @@ class RunFolder:
         scenario = resolved_scenario(self.folder)
         self.report_fields = report_fields(scenario)
         self.autoscale_targets = autoscale_targets(scenario)
+        self.populations = design_populations(scenario)
         self.name = scenario_value(self.folder, "name") or self.folder.name
         ci_path = self.folder / "summary_ci.csv"
         self.summary_ci = (read_csv(ci_path, SUMMARY_CI_COLUMNS, dtype={"design": str, "field": str})
@@ -363,6 +381,12 @@ class RunFolder:
         self.duration_s = self._duration()
         warmup = scenario_value(self.folder, "warmup")
         self.warmup_s = (parse_duration_s(warmup) if warmup else None) or 0.0
+
+    def logs_in(self, design):
+        return self.populations.get(design, (True, True))[0]
+
+    def sends_requests(self, design):
+        return self.populations.get(design, (True, True))[1]
 
     def _bucket_width(self):
         configured = scenario_value(self.folder, "report_interval")
@@ -412,67 +436,34 @@ def plot_timeline(run, design, replication, out_path):
 
     target = run.autoscale_targets.get(design)
     with_cpu = target is not None
-    fig = plt.figure(figsize=TIMELINE_AUTOSCALE_SIZE_IN if with_cpu else TIMELINE_SIZE_IN)
-    grid = fig.add_gridspec(6 if with_cpu else 5, 1, height_ratios=[0.2] + [1] * (5 if with_cpu else 4))
+    # Panels about sessions and requests only where the design has a population that makes them
+    # (game servers alone: the servers panel; their matches have a chart of their own).
+    kinds = (["sessions"] if run.logs_in(design) else []) + \
+        (["disruptions", "latency"] if run.sends_requests(design) else []) + ["servers"] + \
+        (["cpu"] if with_cpu else [])
+    height_in = TIMELINE_SIZE_IN[1] + TIMELINE_PANEL_IN * (len(kinds) - 4)
+    fig = plt.figure(figsize=(TIMELINE_SIZE_IN[0], height_in))
+    grid = fig.add_gridspec(len(kinds) + 1, 1, height_ratios=[0.2] + [1] * len(kinds))
     strip = fig.add_subplot(grid[0])
-    sessions_ax = fig.add_subplot(grid[1], sharex=strip)
-    disruption_ax = fig.add_subplot(grid[2], sharex=strip)
-    latency_ax = fig.add_subplot(grid[3], sharex=strip)
-    servers_ax = fig.add_subplot(grid[4], sharex=strip)
-    panels = [sessions_ax, disruption_ax, latency_ax, servers_ax]
-    if with_cpu:
-        panels.append(fig.add_subplot(grid[5], sharex=strip))
-
+    panels = [fig.add_subplot(grid[i + 1], sharex=strip) for i in range(len(kinds))]
+    axes = dict(zip(kinds, panels))
+    letters = dict(zip(kinds, "abcde"))
     colour = run.colours[design]
-    sessions_ax.plot(end, ts["active_sessions"], color=colour, linewidth=1.6, label="active sessions")
-    sessions_ax.fill_between(end, ts["active_sessions"], color=colour, alpha=0.15, linewidth=0)
-    sessions_ax.set_ylabel("active sessions\n(end of bucket)")
-    count_axis(sessions_ax, ts["active_sessions"])
-    sessions_ax.set_title("(a) users logged in", loc="left", fontsize=10)
-
-    disruption_ax.stairs(ts["failed"].to_numpy(dtype=float), edges, baseline=0, fill=True,
-                         color="#ff7f0e", alpha=0.35, label="failed requests")
-    disruption_ax.stairs(ts["failed"].to_numpy(dtype=float), edges, baseline=None,
-                         color="#d95f02", linewidth=1.0)
-    disruption_ax.stairs(ts["forced_logouts"].to_numpy(dtype=float), edges, baseline=None,
-                         color="#6a3d9a", linewidth=1.8, label="forced logouts")
-    disruption_ax.set_ylabel(f"count per {bucket_text}")
-    count_axis(disruption_ax, np.concatenate([ts["failed"].to_numpy(dtype=float),
-                                              ts["forced_logouts"].to_numpy(dtype=float)]))
-    disruption_ax.set_title(f"(b) disruptions per {bucket_text} bucket", loc="left", fontsize=10)
-    outside_legend(disruption_ax)
-
-    p50 = ts["latency_p50_ms"].to_numpy(dtype=float)
-    p99 = ts["latency_p99_ms"].to_numpy(dtype=float)
-    latency_ax.plot(middle, p99, color="#e7298a", linewidth=1.3, marker=".", markersize=3, label="p99")
-    latency_ax.plot(middle, p50, color="#1b9e77", linewidth=1.3, marker=".", markersize=3, label="p50")
-    positive = np.concatenate([p50[np.isfinite(p50) & (p50 > 0)], p99[np.isfinite(p99) & (p99 > 0)]])
-    log_scale = positive.size > 0 and positive.max() / positive.min() > 30
-    if log_scale:
-        latency_ax.set_yscale("log")
-    latency_ax.set_ylabel("latency (ms, log scale)" if log_scale else "latency (ms)")
-    gaps = "; gaps: no successful request in the bucket" if np.isnan(p50).any() else ""
-    latency_ax.set_title(f"(c) latency of successful requests completed in each bucket{gaps}",
-                         loc="left", fontsize=10)
+    if "sessions" in axes:
+        draw_sessions_panel(axes["sessions"], ts, end, colour, letters["sessions"])
+    if "disruptions" in axes:
+        draw_disruptions_panel(axes["disruptions"], ts, edges, bucket_text, letters["disruptions"],
+                               "sessions" in axes)
+        draw_latency_panel(axes["latency"], ts, middle, letters["latency"])
     if run.warmup_s > 0:
         for ax in panels:
             ax.axvspan(0, run.warmup_s / unit_s, color="0.85", alpha=0.5, linewidth=0, zorder=0)
-        latency_ax.text(0.005, 0.96, "grey: warmup (not in latency statistics)", transform=latency_ax.transAxes,
-                        ha="left", va="top", fontsize=8, color="0.4")
-    outside_legend(latency_ax)
-
-    servers_ax.stairs(ts["servers_up"].to_numpy(dtype=float), edges, baseline=None,
-                      color="0.55", linewidth=4, alpha=0.6, label="servers up")
-    servers_ax.stairs(ts["servers_in_rotation"].to_numpy(dtype=float), edges, baseline=None,
-                      color="#1f78b4", linewidth=1.6, label="in rotation\n(receive new sessions)")
-    top = max(ts["servers_up"].max(), ts["servers_in_rotation"].max(), 1)
-    servers_ax.set_ylim(-0.3, top + 0.7)
-    servers_ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    servers_ax.set_ylabel("servers")
-    servers_ax.set_title("(d) app servers (value at the end of each bucket)", loc="left", fontsize=10)
-    outside_legend(servers_ax)
+        if "latency" in axes:
+            axes["latency"].text(0.005, 0.96, "grey: warmup (not in latency statistics)",
+                                 transform=axes["latency"].transAxes, ha="left", va="top", fontsize=8, color="0.4")
+    draw_servers_panel(axes["servers"], ts, edges, letters["servers"])
     if with_cpu:
-        draw_cpu_against_target(panels[-1], ts, edges, target)
+        draw_cpu_against_target(axes["cpu"], ts, edges, target, letters["cpu"])
     panels[-1].set_xlabel(f"simulated time ({unit_name})")
 
     for ax in panels:
@@ -493,6 +484,60 @@ def plot_timeline(run, design, replication, out_path):
     save(fig, out_path)
 
 
+def draw_sessions_panel(sessions_ax, ts, end, colour, letter):
+    sessions_ax.plot(end, ts["active_sessions"], color=colour, linewidth=1.6, label="active sessions")
+    sessions_ax.fill_between(end, ts["active_sessions"], color=colour, alpha=0.15, linewidth=0)
+    sessions_ax.set_ylabel("active sessions\n(end of bucket)")
+    count_axis(sessions_ax, ts["active_sessions"])
+    sessions_ax.set_title(f"({letter}) users logged in", loc="left", fontsize=10)
+
+
+def draw_disruptions_panel(disruption_ax, ts, edges, bucket_text, letter, logins):
+    """Failed requests, and forced logouts for a design whose users log in."""
+    disruption_ax.stairs(ts["failed"].to_numpy(dtype=float), edges, baseline=0, fill=True,
+                         color="#ff7f0e", alpha=0.35, label="failed requests")
+    disruption_ax.stairs(ts["failed"].to_numpy(dtype=float), edges, baseline=None,
+                         color="#d95f02", linewidth=1.0)
+    counts = [ts["failed"].to_numpy(dtype=float)]
+    if logins:
+        disruption_ax.stairs(ts["forced_logouts"].to_numpy(dtype=float), edges, baseline=None,
+                             color="#6a3d9a", linewidth=1.8, label="forced logouts")
+        counts.append(ts["forced_logouts"].to_numpy(dtype=float))
+    disruption_ax.set_ylabel(f"count per {bucket_text}")
+    count_axis(disruption_ax, np.concatenate(counts))
+    disruption_ax.set_title(f"({letter}) disruptions per {bucket_text} bucket", loc="left", fontsize=10)
+    outside_legend(disruption_ax)
+
+
+def draw_latency_panel(latency_ax, ts, middle, letter):
+    p50 = ts["latency_p50_ms"].to_numpy(dtype=float)
+    p99 = ts["latency_p99_ms"].to_numpy(dtype=float)
+    latency_ax.plot(middle, p99, color="#e7298a", linewidth=1.3, marker=".", markersize=3, label="p99")
+    latency_ax.plot(middle, p50, color="#1b9e77", linewidth=1.3, marker=".", markersize=3, label="p50")
+    positive = np.concatenate([p50[np.isfinite(p50) & (p50 > 0)], p99[np.isfinite(p99) & (p99 > 0)]])
+    log_scale = positive.size > 0 and positive.max() / positive.min() > 30
+    if log_scale:
+        latency_ax.set_yscale("log")
+    latency_ax.set_ylabel("latency (ms, log scale)" if log_scale else "latency (ms)")
+    gaps = "; gaps: no successful request in the bucket" if np.isnan(p50).any() else ""
+    latency_ax.set_title(f"({letter}) latency of successful requests completed in each bucket{gaps}",
+                         loc="left", fontsize=10)
+    outside_legend(latency_ax)
+
+
+def draw_servers_panel(servers_ax, ts, edges, letter):
+    servers_ax.stairs(ts["servers_up"].to_numpy(dtype=float), edges, baseline=None,
+                      color="0.55", linewidth=4, alpha=0.6, label="servers up")
+    servers_ax.stairs(ts["servers_in_rotation"].to_numpy(dtype=float), edges, baseline=None,
+                      color="#1f78b4", linewidth=1.6, label="in rotation\n(receive new sessions)")
+    top = max(ts["servers_up"].max(), ts["servers_in_rotation"].max(), 1)
+    servers_ax.set_ylim(-0.3, top + 0.7)
+    servers_ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    servers_ax.set_ylabel("servers")
+    servers_ax.set_title(f"({letter}) app servers (value at the end of each bucket)", loc="left", fontsize=10)
+    outside_legend(servers_ax)
+
+
 def rotation_entries(ts, unit_s):
     """(x, label) at the start of each bucket at whose end more servers are in rotation than
     at the end of the one before: a server back from a restart or deploy, or a new one, has
@@ -507,7 +552,7 @@ def rotation_entries(ts, unit_s):
     return entries
 
 
-def draw_cpu_against_target(ax, ts, edges, target):
+def draw_cpu_against_target(ax, ts, edges, target, letter="e"):
     """(e) CPU utilisation per bucket against the autoscaler's target: above it the autoscaler
     adds servers (after its interval and cooldown), well below it removes some."""
     cpu = ts["cpu_utilization"].to_numpy(dtype=float) * 100
@@ -516,7 +561,7 @@ def draw_cpu_against_target(ax, ts, edges, target):
     top = np.nanmax(cpu) if np.isfinite(cpu).any() else 0.0
     ax.set_ylim(0, max(top, target * 100) * 1.15 + 1)
     ax.set_ylabel("CPU (%)")
-    ax.set_title("(e) CPU utilisation per bucket against the autoscaler's target", loc="left", fontsize=10)
+    ax.set_title(f"({letter}) CPU utilisation per bucket against the autoscaler's target", loc="left", fontsize=10)
     outside_legend(ax)
 
 
@@ -695,9 +740,10 @@ def plot_run(folder, outdir, requested_replication):
                 path = outdir / f"timeline-{design}.png"
                 plot_timeline(run, design, replication, path)
                 written.append(path)
-        path = outdir / "timeline-all.png"
-        plot_timeline_all(run, replication, path)
-        written.append(path)
+        if any(run.sends_requests(design) for design in run.designs):  # else nothing to draw
+            path = outdir / "timeline-all.png"
+            plot_timeline_all(run, replication, path)
+            written.append(path)
         written += draw_server_charts(run, replication, outdir)
         written += draw_realtime_charts(run, replication, outdir)
         written += draw_upload_charts(run, replication, outdir)

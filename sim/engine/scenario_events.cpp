@@ -39,8 +39,7 @@ void ScenarioEvents::operator()(const CrashEvent& crash) {
   // The server's own count of the sessions it held, beside the loss count, so that the two
   // bookkeepings can be checked against each other.
   EventRow& crashed = row(EventKind::crash, name, report.sessions_lost,
-                          fmt::format("held {} sessions; {} requests in it failed{}", report.sessions_held,
-                                      report.requests_reset, report.notes_text()));
+                          report.held_text(world_.design, report.sessions_held));
   crashed.sessions_held = report.sessions_held;
   crashed.part2 = report.part2;
 }

@@ -10,7 +10,13 @@
 
 namespace statesim::engine {
 
-std::string CrashReport::notes_text() const { return notes.empty() ? "" : fmt::format("; {}", fmt::join(notes, "; ")); }
+std::string CrashReport::held_text(const Design& design, std::int64_t held_sessions) const {
+  std::vector<std::string> parts;
+  if (design.has_logins()) parts.push_back(fmt::format("held {} sessions", held_sessions));
+  if (design.has_requests()) parts.push_back(fmt::format("{} requests in it failed", requests_reset));
+  parts.insert(parts.end(), notes.begin(), notes.end());
+  return fmt::format("{}", fmt::join(parts, "; "));
+}
 
 ServerPool::ServerPool(World& world, lb::Balancer& balancer)
     : world_(world), balancer_(balancer), last_resize_at_(-std::numeric_limits<double>::infinity()) {
@@ -209,10 +215,11 @@ void ServerPool::end_drain(int s) {
   server.draining = false;
   server.healthy = false;  // a planned stop: the balancer is told at once
   const auto add_row = [&](EventKind kind, const char* what) {
-    EventRow& row = world_.recorder.add_event(
-        world_.now(), kind, server_name(s), report.sessions_lost,
-        fmt::format("end of drain, {}; held {} sessions; {} requests in it failed{}", what, held,
-                    report.requests_reset, report.notes_text()));
+    std::string detail = fmt::format("end of drain, {}", what);
+    const std::string held_text = report.held_text(world_.design, held);
+    if (!held_text.empty()) detail += "; " + held_text;
+    EventRow& row = world_.recorder.add_event(world_.now(), kind, server_name(s), report.sessions_lost,
+                                              std::move(detail));
     row.sessions_held = held;
     row.part2 = report.part2;
   };

@@ -25,8 +25,10 @@ struct CrashReport {
   // row.
   Part2Losses part2;
   std::vector<std::string> notes;  // what else it held and lost, for the event row ("3 uploads ...")
-  // "; " and the notes joined, or "" when there is none.
-  std::string notes_text() const;
+  // For the event row: "held 12 sessions; 3 requests in it failed" and the notes, joined by
+  // "; ", each part only where `design` has the population it is about (a server of game
+  // matches alone says what it did to the matches).
+  std::string held_text(const Design& design, std::int64_t held_sessions) const;
 };
 
 // What the servers' cores and workers did, every server, since t = 0.

@@ -1,5 +1,6 @@
 // The human report printed after a run: what a student reads first.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
@@ -7,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "model/abandonment.hpp"
 #include "model/capacity.hpp"
 #include "report/design_runs.hpp"
 #include "report/report.hpp"
@@ -39,6 +41,18 @@ constexpr const char* kOtherRows[] = {
 constexpr const char* kOptionalRows[] = {
     "sessions_abandoned", "failed_reset",     "failed_server_down", "failed_overload", "failed_store_down",
     "failed_timeout",     "failed_no_server", "store_utilization",  "store_wait_ms",   "token_refreshes"};
+// Rows about what only some populations make, left out when no design has one: sessions (web
+// visitors and realtime users log in), requests (those two and uploaders), pages (web visitors).
+// A file of game servers alone shows its matches and the servers' use, not twenty empty rows.
+constexpr const char* kSessionRows[] = {"users_affected",     "forced_logouts",   "sessions_lost",
+                                        "sessions_abandoned", "sessions_started", "token_refreshes",
+                                        "revoked_accepted"};
+constexpr const char* kRequestRows[] = {
+    "failed",         "failed_reset",   "failed_server_down", "failed_overload", "failed_store_down",
+    "failed_timeout", "failed_no_server", "latency_p50_ms",   "latency_p95_ms",  "latency_p99_ms",
+    "throughput_rps", "requests",       "ok",                 "latency_mean_ms", "latency_max_ms",
+    "worker_utilization", "queue_wait_ms"};
+constexpr const char* kPageRows[] = {"page_throughput_rps"};
 // Damage rows are shown in red when non-zero.
 constexpr const char* kAlarmingRows[] = {"users_affected", "requests_failed_final", "forced_logouts",
                                          "sessions_lost",  "sessions_abandoned",    "failed"};
@@ -101,7 +115,17 @@ std::string pad_right(const std::string& text, std::size_t width) {
   return used >= width ? text : text + std::string(width - used, ' ');
 }
 
-std::vector<const SummaryField*> table_rows(const std::vector<RunResult>& runs) {
+std::vector<const SummaryField*> table_rows(const Scenario& scenario, const std::vector<RunResult>& runs) {
+  auto some_design = [&scenario](bool (*has)(const Design&)) {
+    return std::any_of(scenario.designs.begin(), scenario.designs.end(), has);
+  };
+  const bool logins = some_design([](const Design& d) { return d.has_logins(); });
+  const bool requests = some_design([](const Design& d) { return d.has_requests(); });
+  const bool pages = some_design([](const Design& d) { return d.clients.present; });
+  auto made = [&](const char* name) {
+    return (logins || !listed(kSessionRows, name)) && (requests || !listed(kRequestRows, name)) &&
+           (pages || !listed(kPageRows, name));
+  };
   std::vector<const SummaryField*> rows;
   auto had_part = [&runs](const SummaryField& field) {
     return field.group == FieldGroup::core || std::any_of(runs.begin(), runs.end(), [&](const RunResult& r) {
@@ -110,7 +134,7 @@ std::vector<const SummaryField*> table_rows(const std::vector<RunResult>& runs) 
   };
   auto add = [&](const char* name) {
     const SummaryField* field = find_summary_field(name);
-    if (field == nullptr || !had_part(*field)) return;
+    if (field == nullptr || !had_part(*field) || !made(name)) return;
     const bool shown =
         !listed(kOptionalRows, name) || std::any_of(runs.begin(), runs.end(), [&](const RunResult& r) {
           const double value = field->value(r.summary);
@@ -187,9 +211,9 @@ std::string right_trimmed(std::string line) {
   return line;
 }
 
-void print_summary_table(std::ostream& out, const std::vector<RunResult>& runs,
+void print_summary_table(std::ostream& out, const Scenario& scenario, const std::vector<RunResult>& runs,
                          const std::vector<DesignRuns>& designs, bool with_intervals, const Style& style) {
-  std::vector<const SummaryField*> rows = table_rows(runs);
+  std::vector<const SummaryField*> rows = table_rows(scenario, runs);
   std::vector<std::vector<Cell>> cells(rows.size());  // cells[row][design]
   for (std::size_t r = 0; r < rows.size(); ++r) {
     const bool damage = listed(kAlarmingRows, rows[r]->name);
@@ -289,17 +313,33 @@ const RunResult* first_replication(const DesignRuns& design) {
   return design.runs.empty() ? nullptr : design.runs.front();
 }
 
-// "next 60s: 12 forced logouts, 3 failed", with why a shorter window ends; "" for a row with none.
-std::string window_text(const EventRow& event, double duration_s) {
-  if (!event.has_window()) return "";
+// ": 12 sessions lost; next 60s: 30 forced logouts, 4 failed", with why a shorter window ends;
+// each figure only where the design has the population it counts (none for game servers alone).
+std::string consequences_text(const Design* design, const EventRow& event, double duration_s) {
+  const bool logins = design == nullptr || design->has_logins();
+  const bool requests = design == nullptr || design->has_requests();
+  std::string text;
+  if (logins) text = fmt::format(": {} sessions lost", format_count(event.sessions_lost));
+  if (!event.has_window() || !requests) return text;
   std::string why;
   if (event.window_s < kEventWindow_s)
     why = event.time_s + event.window_s >= duration_s ? " (the run ends)" : " (until the next event)";
-  return fmt::format("; next {:g}s{}: {} forced logouts, {} failed", std::round(event.window_s * 10) / 10, why,
-                     format_count(event.forced_logouts_after), format_count(event.failed_after));
+  std::vector<std::string> after;
+  if (logins) after.push_back(fmt::format("{} forced logouts", format_count(event.forced_logouts_after)));
+  after.push_back(fmt::format("{} failed", format_count(event.failed_after)));
+  return fmt::format("{}{}next {:g}s{}: {}", text, text.empty() ? ": " : "; ",
+                     std::round(event.window_s * 10) / 10, why, fmt::join(after, ", "));
 }
 
-void print_events(std::ostream& out, const std::vector<DesignRuns>& designs, int replications, double duration_s) {
+const Design* design_spec(const Scenario& scenario, const std::string& name) {
+  const auto spec = std::find_if(scenario.designs.begin(), scenario.designs.end(),
+                                 [&name](const Design& d) { return d.name == name; });
+  return spec == scenario.designs.end() ? nullptr : &*spec;
+}
+
+void print_events(std::ostream& out, const Scenario& scenario, const std::vector<DesignRuns>& designs,
+                  int replications) {
+  const double duration_s = scenario.duration_s;
   std::size_t name_width = 0;
   std::size_t time_width = 0;
   for (const DesignRuns& design : designs) {
@@ -314,6 +354,7 @@ void print_events(std::ostream& out, const std::vector<DesignRuns>& designs, int
   for (const DesignRuns& design : designs) {
     const RunResult* run = first_replication(design);
     if (run == nullptr) continue;
+    const Design* spec = design_spec(scenario, design.name);
     std::size_t shown = 0;
     for (const EventRow& event : run->events) {
       if (shown++ == kMostEventsShown) {  // a thousand crashes would bury the table
@@ -328,18 +369,18 @@ void print_events(std::ostream& out, const std::vector<DesignRuns>& designs, int
       std::string what(kEventKindNames.name(event.event));
       if (!event.target.empty()) what += " " + event.target;
       if (!event.detail.empty()) what += " (" + terminal_text(event.detail, false) + ")";
-      out << fmt::format("  {}  {} {}: {} sessions lost{}\n", pad_right(design.name, name_width),
+      out << fmt::format("  {}  {} {}{}\n", pad_right(design.name, name_width),
                          pad_left(format_clock_time(event.time_s), time_width), what,
-                         format_count(event.sessions_lost), window_text(event, duration_s));
+                         consequences_text(spec, event, duration_s));
     }
   }
 }
 
-// The resources a design saturated, from its means over the replications.
-std::vector<std::string> saturation_of(const Scenario& scenario, const DesignRuns& design) {
-  const auto spec = std::find_if(scenario.designs.begin(), scenario.designs.end(),
-                                 [&design](const Design& d) { return d.name == design.name; });
-  if (spec == scenario.designs.end()) return {};
+// What the run says about a design, from its means over the replications: the resources it
+// saturated, and why its users abandoned sessions.
+std::vector<std::string> notes_of(const Scenario& scenario, const DesignRuns& design) {
+  const Design* spec = design_spec(scenario, design.name);
+  if (spec == nullptr) return {};
   auto mean = [&design](const char* name) { return field_interval(design, field_named(name)).mean; };
   Utilization used;
   used.cpu = mean("cpu_utilization");
@@ -347,14 +388,17 @@ std::vector<std::string> saturation_of(const Scenario& scenario, const DesignRun
   used.queue_wait_ms = mean("queue_wait_ms");
   used.store = mean("store_utilization");
   used.store_wait_ms = mean("store_wait_ms");
-  return saturation_notes(*spec, used);
+  std::vector<std::string> notes = saturation_notes(*spec, used);
+  std::string abandoned = abandonment_note(*spec, mean("sessions_abandoned"));
+  if (!abandoned.empty()) notes.push_back(std::move(abandoned));
+  return notes;
 }
 
 void print_warnings(std::ostream& out, const Scenario& scenario, const std::vector<DesignRuns>& designs) {
   bool any = false;
   for (const DesignRuns& design : designs) {
     std::set<std::string> seen;
-    std::vector<std::string> lines = saturation_of(scenario, design);
+    std::vector<std::string> lines = notes_of(scenario, design);
     for (const RunResult* run : design.runs)
       lines.insert(lines.end(), run->warnings.begin(), run->warnings.end());
     for (const std::string& warning : lines) {
@@ -399,10 +443,10 @@ void print_table(std::ostream& out, const Scenario& scenario, const std::vector<
     out << "\nno runs\n";
   } else {
     out << '\n';
-    print_summary_table(out, runs, designs, replications > 1, style);
+    print_summary_table(out, scenario, runs, designs, replications > 1, style);
     print_descriptions(out, scenario, designs);
     if (replications > 1 && designs.size() > 1) print_significant_differences(out, designs);
-    print_events(out, designs, replications, scenario.duration_s);
+    print_events(out, scenario, designs, replications);
     print_warnings(out, scenario, designs);
   }
   print_expectations(out, expectations, style);

@@ -376,6 +376,11 @@ struct Design {
   UploadSpec uploads;
   EffectSpec effects;
   std::vector<ScheduledEvent> events;  // sorted by time, same-time events in file order
+
+  // Populations that log in (web visitors, realtime users): sessions exist. Those and the
+  // uploaders send requests; game servers run matches without either.
+  bool has_logins() const { return clients.present || realtime.has_value(); }
+  bool has_requests() const { return has_logins() || uploads.enabled; }
 };
 
 // One `expect:` line as written, and where (its fields are checked in model/expectations.hpp).

@@ -72,16 +72,22 @@ designs:
 """
 
 
-def run_text(checks, name, text, extra=()):
-    """Writes `text` as a scenario file, runs it into an --out folder and checks the exit status
-    (0: the invariants held inside each run) and the output contract. Returns the folder, or
-    None when the run failed."""
+def run_into_out(name, text, extra=()):
+    """Writes `text` as a scenario file in a new folder and runs it into an --out folder there.
+    Returns the finished process and the --out folder."""
     folder = temp_dir()
     path = os.path.join(folder, name + ".yaml")
     with open(path, "w") as f:
         f.write(text)
     out = os.path.join(folder, "out")
-    result = run(["run", path, "--out", out, "--quiet"] + list(extra))
+    return run(["run", path, "--out", out, "--quiet"] + list(extra)), out
+
+
+def run_text(checks, name, text, extra=()):
+    """Writes `text` as a scenario file, runs it into an --out folder and checks the exit status
+    (0: the invariants held inside each run) and the output contract. Returns the folder, or
+    None when the run failed."""
+    result, out = run_into_out(name, text, extra)
     if not checks.check(result.returncode == 0, f"{name}: runs, invariants hold (exit {result.returncode})"):
         print(result.stdout[-2000:], result.stderr[-2000:])
         return None

@@ -79,4 +79,25 @@ if out:
         names = [p.name for p in (part1 / "plots").glob("*.png")]
         checks.check(names and not any(n.startswith(("connections-", "matches-")) for n in names),
                      f"a run of part 1 alone gets none of part 2's charts ({sorted(names)})")
+# Game servers alone: no sessions, no requests. Their timeline keeps the servers panel only
+# (1210 px less the three panels of sessions, disruptions and latency, 275 px each), and
+# there is no timeline-all.png (no design has disruptions to draw).
+GAMES_ONLY = """\
+version: 1
+name: games-only
+seed: 3
+duration: 3m
+servers: {count: 3}
+games: {arrival_rate: 0.2/s, match_duration: 1m, tick_rate: 2/s, players: 2}
+events:
+  - {at: 2m, crash: app-2}
+"""
+out = run_text(checks, "games-only", GAMES_ONLY)
+if out:
+    plots = Path(out) / "plots"
+    done = subprocess.run([PYTHON, PLOT, out], capture_output=True, text=True, timeout=600)
+    checks.check(done.returncode == 0, f"plot.py draws the games-only run ({done.stderr.strip()[-500:]})")
+    check_png(plots / "timeline-games-only.png", (1100, 1210 - 3 * 275))
+    check_png(plots / "matches-games-only.png", MATCHES_PX)
+    checks.check(not (plots / "timeline-all.png").exists(), "no timeline-all.png without requests")
 checks.finish()

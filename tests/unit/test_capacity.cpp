@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "loader_helpers.hpp"
+#include "model/abandonment.hpp"
 #include "model/capacity.hpp"
 
 using namespace statesim;
@@ -124,4 +125,30 @@ TEST_CASE("saturation notes name the busy resource and its wait") {
   used.store = NAN;
   used.workers = 0.5;
   CHECK(saturation_notes(scenario.designs[0], used).empty());
+}
+
+TEST_CASE("the note on abandoned sessions names the design's cause") {
+  Design design;  // memory sessions behind round robin, three servers: the format's defaults
+  CHECK(abandonment_note(design, 0).empty());
+  CHECK(abandonment_note(design, NAN).empty());
+  CHECK(abandonment_note(design, 1234.4) ==
+        "1,234 sessions abandoned: a memory session lives on the server that handled the login, and "
+        "round_robin sends the user's next requests to any server (with 3 in rotation, about 2 in 3 reach "
+        "one without it); sticky_cookie sends each user back to that server, and a shared store (redis, "
+        "database) or jwt lets any server answer");
+  CHECK(abandonment_note(design, 1).rfind("1 session abandoned: ", 0) == 0);
+  design.load_balancer.policy = LbPolicy::ip_hash;
+  CHECK(abandonment_note(design, 5).find("ip_hash maps each client IP to one of the servers in rotation, "
+                                         "and when that set changed") != std::string::npos);
+  CHECK(abandonment_note(design, 5).find("(consistent_hash moves fewer of them)") != std::string::npos);
+  design.load_balancer.policy = LbPolicy::consistent_hash;
+  CHECK(abandonment_note(design, 5).find("moves fewer") == std::string::npos);
+  design.load_balancer.policy = LbPolicy::sticky_cookie;
+  CHECK(abandonment_note(design, 5).find("sticky_cookie sent these users to another server while theirs "
+                                         "was out of rotation") != std::string::npos);
+  design.sessions.store = StoreKind::redis;  // a shared store loses sessions; it never abandons them
+  CHECK(abandonment_note(design, 5).empty());
+  design.sessions.store = StoreKind::jwt;
+  CHECK(abandonment_note(design, 5).find("refresh tokens were lost in a crash of the redis") !=
+        std::string::npos);
 }
