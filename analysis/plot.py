@@ -881,6 +881,14 @@ LINE_STYLES = ["-", "--", ":", "-."]
 MARKERS = ["o", "s", "^", "D", "v", "P", "X"]
 
 
+def sweep_line_label(design, other_keys, other_values, single_design):
+    """A sweep line's legend entry. The legend's title names its parts: with a single design the
+    design's name, and with one other varied key that key, would only lengthen every entry."""
+    values = [str(value) if len(other_keys) == 1 else f"{key}={value}"
+              for key, value in zip(other_keys, other_values)]
+    return ", ".join(([] if single_design else [design]) + values) or design
+
+
 def plot_sweep_field(sweep, field, title, unit, out_path):
     x_key = sweep.keys[0]
     other_keys = sweep.keys[1:]
@@ -904,6 +912,7 @@ def plot_sweep_field(sweep, field, title, unit, out_path):
     # Categorical x: shift lines sideways a little so their whiskers do not hide each other.
     dodge_step = 0.0 if numeric_x else min(0.08, 0.6 / max(len(line_keys), 1))
 
+    single_design = len(sweep.designs) == 1 and bool(other_keys)
     fig, ax = plt.subplots(figsize=SWEEP_SIZE_IN)
     for line_index, (design, other) in enumerate(line_keys):
         selector = statistics["design"] == design
@@ -917,9 +926,7 @@ def plot_sweep_field(sweep, field, title, unit, out_path):
         low = rows["low"].to_numpy(dtype=float)
         high = rows["high"].to_numpy(dtype=float)
         style = style_of[other]
-        label = design
-        if other:
-            label += ", " + ", ".join(f"{key}={value}" for key, value in zip(other_keys, other))
+        label = sweep_line_label(design, other_keys, other, single_design)
         colour = sweep.colours[design]
         ax.plot(x, mean, color=colour, linestyle=LINE_STYLES[style % len(LINE_STYLES)],
                 marker=MARKERS[style % len(MARKERS)], markersize=5, linewidth=1.6, label=label)
@@ -943,7 +950,7 @@ def plot_sweep_field(sweep, field, title, unit, out_path):
     ax.set_ylim(bottom=min(0.0, np.nanmin(statistics["low"]) if statistics["low"].notna().any() else 0.0))
     ax.grid(True, color="0.9")
     ax.set_axisbelow(True)
-    outside_legend(ax, title="design" if not other_keys else "design, " + ", ".join(other_keys))
+    outside_legend(ax, title=", ".join(([] if single_design else ["design"]) + [readable_key(k) for k in other_keys]))
     has_any_ci = statistics["low"].notna().any()
     note = "mean over replications; bars = 95% confidence interval" if has_any_ci else "one replication per point"
     fig.suptitle(f"{sweep.name}: {title} against {readable_key(x_key)}", fontsize=13, fontweight="bold")

@@ -314,6 +314,23 @@ def check_helpers(results):
     results.check(colours["b"] == plot.design_colours(["b"])["b"] and colours["a"] != colours["b"],
                   "design colours follow the file's order")
     results.check(plot.file_order(["b", "a", "b", "c", "a"]) == ["b", "a", "c"], "designs in file order")
+    label = plot.sweep_line_label
+    results.check(label("sticky", ["servers.count"], (4,), False) == "sticky, 4"
+                  and label("sticky", ["servers.count"], (4,), True) == "4"
+                  and label("sticky", ["a", "b"], (1, "2s"), True) == "a=1, b=2s"
+                  and label("sticky", [], (), False) == "sticky",
+                  "sweep legend entries leave out what the legend's title already names")
+    populations = plot.design_populations({
+        "clients": {"arrival_rate": "1/s"},
+        "designs": [{"name": "web"}, {"name": "games", "games": {}}]})
+    results.check(populations == {"web": (True, True), "games": (True, True)},
+                  "a top-level clients section gives every design web visitors", str(populations))
+    populations = plot.design_populations({"designs": [
+        {"name": "default"}, {"name": "games", "games": {}}, {"name": "uploads", "uploads": {}},
+        {"name": "chat", "realtime": {}}, {"name": "both", "games": {}, "clients": {}}]})
+    results.check(populations == {"default": (True, True), "games": (False, False), "uploads": (False, True),
+                                  "chat": (True, True), "both": (True, True)},
+                  "timeline panels follow the designs' populations", str(populations))
     check_chart_helpers(results, plot)
 
 
