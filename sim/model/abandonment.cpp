@@ -33,12 +33,16 @@ std::string abandonment_note(const Design& design, double abandoned) {
   const LbPolicy policy = design.load_balancer.policy;
   const std::string policy_name(kLbPolicyNames.name(policy));
   if (ignores_sessions(policy)) {
+    // With one server at the start, sessions are abandoned only once a scale-out adds others.
     const int servers = design.servers.count;
+    const std::string share = servers > 1
+                                  ? fmt::format(" (with {} in rotation, about {} in {} reach one without it)",
+                                                servers, servers - 1, servers)
+                                  : "";
     return fmt::format(
         "{}: a memory session lives on the server that handled the login, and {} sends the user's "
-        "next requests to any server (with {} in rotation, about {} in {} reach one without it); "
-        "sticky_cookie sends each user back to that server, and {}",
-        count, policy_name, servers, servers - 1, servers, kShared);
+        "next requests to any server{}; sticky_cookie sends each user back to that server, and {}",
+        count, policy_name, share, kShared);
   }
   if (policy == LbPolicy::sticky_cookie)
     return fmt::format(

@@ -137,6 +137,10 @@ TEST_CASE("the note on abandoned sessions names the design's cause") {
         "one without it); sticky_cookie sends each user back to that server, and a shared store (redis, "
         "database) or jwt lets any server answer");
   CHECK(abandonment_note(design, 1).rfind("1 session abandoned: ", 0) == 0);
+  design.servers.count = 1;  // abandoned only after a scale-out: no share to quote
+  CHECK(abandonment_note(design, 5).find("sends the user's next requests to any server; sticky_cookie") !=
+        std::string::npos);
+  design.servers.count = 3;
   design.load_balancer.policy = LbPolicy::ip_hash;
   CHECK(abandonment_note(design, 5).find("ip_hash maps each client IP to one of the servers in rotation, "
                                          "and when that set changed") != std::string::npos);
