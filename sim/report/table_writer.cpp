@@ -116,12 +116,12 @@ std::string pad_right(const std::string& text, std::size_t width) {
 }
 
 std::vector<const SummaryField*> table_rows(const Scenario& scenario, const std::vector<RunResult>& runs) {
-  auto some_design = [&scenario](bool (*has)(const Design&)) {
-    return std::any_of(scenario.designs.begin(), scenario.designs.end(), has);
-  };
-  const bool logins = some_design([](const Design& d) { return d.has_logins(); });
-  const bool requests = some_design([](const Design& d) { return d.has_requests(); });
-  const bool pages = some_design([](const Design& d) { return d.clients.present; });
+  bool logins = false, requests = false, pages = false;  // some design's populations make them
+  for (const Design& design : scenario.designs) {
+    logins |= design.has_logins();
+    requests |= design.has_requests();
+    pages |= design.clients.present;
+  }
   auto made = [&](const char* name) {
     return (logins || !listed(kSessionRows, name)) && (requests || !listed(kRequestRows, name)) &&
            (pages || !listed(kPageRows, name));
