@@ -16,7 +16,11 @@ usage: /usr/bin/python3 scripts/bench.py [--rounds 5] [--statesim build/statesim
 - scale: ../shared/bench/scale-200k.yaml and bench/scale-1m.yaml, each run after a perf-ref run of
   statesim in the same round, as a ratio of their request rate to perf-ref's (targets 0.5 and
   0.3), with the peak memory of the simulation process; and scale-200k for 5 and 10 simulated
-  minutes, whose peak memory must not grow with the run's length.
+  minutes, whose peak memory must not grow with the run's length. In the same rounds,
+  bench/sgref_scale_chain.cpp (scale-200k as a bare SimGrid chain, the activities statesim
+  starts and nothing else) against sgref_chain, both linked with jemalloc as statesim is: the
+  ratio a simulator that leaves those activities to SimGrid can reach at best, and statesim's
+  scale-200k rate as a share of its chain's.
 - --netflix: bench/netflix.yaml, 100,000 servers and 10,000,000 users for one simulated minute
   (targets: under 30 minutes and 8 GiB on a 2-core machine): its wall time, peak memory and rate.
 """
@@ -64,11 +68,13 @@ def statesim_run(binary, scenario, extra=()):
     return requests, wall, usage.ru_maxrss
 
 
-def sgref_binary(name):
-    binary = os.path.join(tempfile.gettempdir(), f"statesim-bench-{name}")
-    flags = subprocess.run(["pkg-config", "--cflags", "--libs", "simgrid"], capture_output=True, text=True,
+def sgref_binary(name, folder=None, jemalloc=False):
+    """Builds ../shared/bench/NAME.cpp (or FOLDER/NAME.cpp), with jemalloc if asked (as statesim is)."""
+    binary = os.path.join(tempfile.gettempdir(), f"statesim-bench-{name}{'-jemalloc' if jemalloc else ''}")
+    packages = ["simgrid"] + (["jemalloc"] if jemalloc else [])
+    flags = subprocess.run(["pkg-config", "--cflags", "--libs", *packages], capture_output=True, text=True,
                            check=True).stdout.split()
-    subprocess.run(["g++", "-O2", "-std=c++17", os.path.join(bench, f"{name}.cpp"), "-o", binary] + flags,
+    subprocess.run(["g++", "-O2", "-std=c++17", os.path.join(folder or bench, f"{name}.cpp"), "-o", binary] + flags,
                    check=True)
     return binary
 
@@ -125,17 +131,30 @@ ok = to_simpy >= 2.0 and to_chain >= 0.85
 
 if not args.skip_scale:
     print("scale: request rate against perf-ref's in the same round, and the peak memory", flush=True)
+    # Both chains with the allocator statesim links: the fastest either runs here.
+    scale_chain = sgref_binary("sgref_scale_chain", os.path.join(root, "bench"), jemalloc=True)
+    chain_jemalloc = sgref_binary("sgref_chain", jemalloc=True)
     for name, scenario, target in (("scale-200k", os.path.join(bench, "scale-200k.yaml"), 0.5),
                                    ("scale-1m", os.path.join(root, "bench", "scale-1m.yaml"), 0.3)):
-        ratios = []
+        ratios, ceilings, of_ceiling = [], [], []
         for _ in range(max(1, args.rounds // 2)):
             ref_requests, ref_wall, _ = statesim_run(args.statesim, perf_ref)
             requests, wall, peak = statesim_run(args.statesim, scenario)
             ratios.append((requests / wall) / (ref_requests / ref_wall))
+            if name == "scale-200k":
+                # The same two workloads as bare SimGrid chains, in the same round: the most a
+                # simulator that leaves the same activities to SimGrid can reach.
+                scale_chain_rate = sgref_rate(scale_chain)
+                ceilings.append(scale_chain_rate / sgref_rate(chain_jemalloc))
+                of_ceiling.append((requests / wall) / scale_chain_rate)
         ratio = median(ratios)
         memory = f"peak memory {peak / 1024:,.0f} MiB"
         print(f"  {name}: {requests:,} requests, {requests / wall:,.0f} req/s, {ratio:.2f} x perf-ref "
               f"(target >= {target}); {memory}", flush=True)
+        if ceilings:
+            print(f"    the same ratio for the bare SimGrid chains (bench/sgref_scale_chain.cpp against "
+                  f"sgref_chain, both with jemalloc): {median(ceilings):.2f}; statesim runs scale-200k at "
+                  f"{median(of_ceiling):.2f} x its chain's rate", flush=True)
         ok = ok and ratio >= target
     peaks = {}
     for minutes in (5, 10):
