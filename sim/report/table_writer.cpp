@@ -38,9 +38,10 @@ constexpr const char* kOtherRows[] = {
     "latency_mean_ms",     "latency_max_ms",   "cpu_utilization",   "worker_utilization",
     "queue_wait_ms",       "store_ops",        "store_utilization", "store_wait_ms",
     "token_refreshes",     "revoked_accepted"};
-constexpr const char* kOptionalRows[] = {
-    "sessions_abandoned", "failed_reset",     "failed_server_down", "failed_overload", "failed_store_down",
-    "failed_timeout",     "failed_no_server", "store_utilization",  "store_wait_ms",   "token_refreshes"};
+constexpr const char* kOptionalRows[] = {"sessions_abandoned", "failed_reset",      "failed_server_down",
+                                         "failed_overload",    "failed_store_down", "failed_timeout",
+                                         "failed_no_server",   "store_ops",         "store_utilization",
+                                         "store_wait_ms",      "token_refreshes"};
 // Rows about what only some populations make, left out when no design has one: sessions (web
 // visitors and realtime users log in), requests (those two and uploaders), pages (web visitors).
 // A file of game servers alone shows its matches and the servers' use, not twenty empty rows.
@@ -53,6 +54,9 @@ constexpr const char* kRequestRows[] = {
     "throughput_rps", "requests",       "ok",                 "latency_mean_ms", "latency_max_ms",
     "worker_utilization", "queue_wait_ms"};
 constexpr const char* kPageRows[] = {"page_throughput_rps"};
+// Only a token can be accepted after its revocation: the row is there when some design uses jwt,
+// where its 0 is the denylist's proof.
+constexpr const char* kTokenRows[] = {"revoked_accepted"};
 // Damage rows are shown in red when non-zero.
 constexpr const char* kAlarmingRows[] = {"users_affected", "requests_failed_final", "forced_logouts",
                                          "sessions_lost",  "sessions_abandoned",    "failed"};
@@ -116,15 +120,16 @@ std::string pad_right(const std::string& text, std::size_t width) {
 }
 
 std::vector<const SummaryField*> table_rows(const Scenario& scenario, const std::vector<RunResult>& runs) {
-  bool logins = false, requests = false, pages = false;  // some design's populations make them
+  bool logins = false, requests = false, pages = false, tokens = false;  // some design makes them
   for (const Design& design : scenario.designs) {
     logins |= design.has_logins();
     requests |= design.has_requests();
     pages |= design.clients.present;
+    tokens |= design.has_logins() && design.sessions.store == StoreKind::jwt;
   }
   auto made = [&](const char* name) {
     return (logins || !listed(kSessionRows, name)) && (requests || !listed(kRequestRows, name)) &&
-           (pages || !listed(kPageRows, name));
+           (pages || !listed(kPageRows, name)) && (tokens || !listed(kTokenRows, name));
   };
   std::vector<const SummaryField*> rows;
   auto had_part = [&runs](const SummaryField& field) {

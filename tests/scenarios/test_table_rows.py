@@ -1,6 +1,8 @@
 """The printed table shows the rows a design's populations make: a file of game servers alone
 has no sessions and no requests, so neither their rows nor their figures in the event lines
-appear; uploaders send requests but never log in; web visitors show every row."""
+appear; uploaders send requests but never log in; web visitors show every row. Rows no design can
+make are left out too: `store operations` when no design touched a store, `revoked but accepted`
+when no design uses jwt (where its 0 is the denylist's proof)."""
 import re
 import textwrap
 
@@ -67,7 +69,23 @@ checks.check(len(events) == 1 and "requests in it failed" in events[0] and "sess
 rows, events = table("web", WEB)
 checks.check({"users affected", "forced logouts", "sessions lost", "requests", "page throughput (req/s)"} <= set(rows),
              "web visitors: every part-1 row")
+checks.check(not {"store operations", "revoked but accepted"} & set(rows),
+             f"memory sessions: no store or token rows ({rows})")
 checks.check(len(events) == 1 and re.search(r"\(held \d+ sessions; \d+ requests in it failed\): \d+ sessions lost; "
                                             r"next 60s: \d+ forced logouts, \d+ failed$", events[0]) is not None,
              f"web visitors: the crash line as ever: {events}")
+STORES = WEB.replace("name: web", "name: stores").rstrip(" ") + """\
+    designs:
+      - name: shared-redis
+        sessions: {store: redis}
+      - name: stateless-jwt
+        sessions: {store: jwt}
+    """
+rows, _ = table("stores", STORES)
+checks.check({"store operations", "revoked but accepted"} <= set(rows),
+             f"redis beside jwt: the store's operations and the tokens accepted after revocation ({rows})")
+REDIS = WEB.replace("name: web", "name: redis").rstrip(" ") + "    sessions: {store: redis}\n"
+rows, _ = table("redis", REDIS)
+checks.check("store operations" in rows and "revoked but accepted" not in rows,
+             f"redis alone: store operations, no token row ({rows})")
 checks.finish()
