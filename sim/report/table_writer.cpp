@@ -410,7 +410,10 @@ void print_warnings(std::ostream& out, const Scenario& scenario, const std::vect
       if (!seen.insert(warning).second) continue;
       if (!any) out << "\nWarnings:\n";
       any = true;
-      out << fmt::format("  {}: {}\n", design.name, terminal_text(warning, false));
+      // Wrapped to the table's text width; a note's next lines are indented under its design.
+      const std::vector<std::string> wrapped =
+          wrap_words(fmt::format("{}: {}", design.name, terminal_text(warning, false)), kTextWidth - 4);
+      for (std::size_t i = 0; i < wrapped.size(); ++i) out << (i == 0 ? "  " : "    ") << wrapped[i] << '\n';
     }
   }
 }

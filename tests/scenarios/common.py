@@ -41,6 +41,23 @@ def read_csv(path):
         return list(csv.DictReader(f))
 
 
+def unwrap_warnings(text):
+    """The report with each note under `Warnings:` on one line again: the table wraps a note to its
+    width, its next lines indented by four spaces."""
+    lines = []
+    in_warnings = False
+    for line in text.split("\n"):
+        if line == "Warnings:":
+            in_warnings = True
+        elif not line.strip():
+            in_warnings = False
+        if in_warnings and line.startswith("    ") and lines:
+            lines[-1] += " " + line.strip()
+        else:
+            lines.append(line)
+    return "\n".join(lines)
+
+
 def temp_dir():
     return tempfile.mkdtemp(prefix="statesim-test-")
 

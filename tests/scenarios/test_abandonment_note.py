@@ -5,7 +5,7 @@ import os
 import re
 import textwrap
 
-from common import Checks, read_csv, run_into_out
+from common import Checks, read_csv, run_into_out, unwrap_warnings
 
 checks = Checks()
 
@@ -38,7 +38,7 @@ result, out = run_into_out("abandoned", textwrap.dedent(SCENARIO))
 checks.check(result.returncode == 0, f"the scenario runs (exit {result.returncode}) {result.stderr[-400:]}")
 abandoned = {row["design"]: int(row["sessions_abandoned"]) for row in read_csv(os.path.join(out, "summary.csv"))}
 notes = {}
-for design, count, reason in re.findall(r"^  ([a-z-]+): ([\d,]+) sessions? abandoned: (.*)$", result.stdout, re.M):
+for design, count, reason in re.findall(r"^  ([a-z-]+): ([\d,]+) sessions? abandoned: (.*)$", unwrap_warnings(result.stdout), re.M):
     notes[design] = (int(count.replace(",", "")), reason)
 
 checks.check(abandoned["rr-memory"] > 100, f"round robin over memory sessions abandons many ({abandoned['rr-memory']})")
@@ -54,4 +54,7 @@ checks.check(abandoned["jwt-refresh"] > 0, f"refresh tokens lost in the store's 
 checks.check(notes.get("jwt-refresh", (None,))[0] == abandoned["jwt-refresh"] and
              "refresh tokens were lost in a crash of the redis" in notes.get("jwt-refresh", (0, ""))[1],
              f"... and the note says so: {notes.get('jwt-refresh')}")
+warnings = result.stdout.split("\nWarnings:\n")[-1].split("\n\n")[0].splitlines()
+checks.check(len(warnings) > len(notes) and all(len(line) <= 100 for line in warnings),
+             f"the notes are wrapped to the table's 100 columns: {[len(line) for line in warnings]}")
 checks.finish()

@@ -5,7 +5,7 @@ import os
 import re
 import textwrap
 
-from common import Checks, read_csv, run, temp_dir
+from common import Checks, read_csv, run, temp_dir, unwrap_warnings
 
 checks = Checks()
 
@@ -56,7 +56,7 @@ checks.check(result.returncode == 0, f"scenario runs (exit {result.returncode}) 
 summary = {row["design"]: row for row in read_csv(os.path.join(out, "summary.csv"))}
 series = read_csv(os.path.join(out, "timeseries.csv"))
 warnings = result.stderr
-table = result.stdout
+table = unwrap_warnings(result.stdout)
 
 
 def value(design, field):
