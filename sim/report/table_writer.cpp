@@ -46,16 +46,15 @@ constexpr const char* kOptionalRows[] = {"sessions_abandoned", "failed_reset",  
 // visitors and realtime users log in), requests (those two and uploaders), pages (web visitors).
 // A file of game servers alone shows its matches and the servers' use, not twenty empty rows.
 constexpr const char* kSessionRows[] = {"users_affected",     "forced_logouts",   "sessions_lost",
-                                        "sessions_abandoned", "sessions_started", "token_refreshes",
-                                        "revoked_accepted"};
+                                        "sessions_abandoned", "sessions_started", "token_refreshes"};
 constexpr const char* kRequestRows[] = {
     "failed",         "failed_reset",   "failed_server_down", "failed_overload", "failed_store_down",
     "failed_timeout", "failed_no_server", "latency_p50_ms",   "latency_p95_ms",  "latency_p99_ms",
     "throughput_rps", "requests",       "ok",                 "latency_mean_ms", "latency_max_ms",
     "worker_utilization", "queue_wait_ms"};
 constexpr const char* kPageRows[] = {"page_throughput_rps"};
-// Only a token can be accepted after its revocation: the row is there when some design uses jwt,
-// where its 0 is the denylist's proof.
+// Only a token can be accepted after its revocation: the row is there when some design's users log
+// in with jwt, where its 0 is the denylist's proof.
 constexpr const char* kTokenRows[] = {"revoked_accepted"};
 // Damage rows are shown in red when non-zero.
 constexpr const char* kAlarmingRows[] = {"users_affected", "requests_failed_final", "forced_logouts",
